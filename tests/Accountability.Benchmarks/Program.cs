@@ -1,0 +1,3 @@
+using Accountability.Benchmarks;
+
+return await BenchmarkRunner.RunAsync(args);
