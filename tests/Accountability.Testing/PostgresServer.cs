@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Npgsql;
 
 namespace Accountability.Testing;
@@ -29,9 +28,23 @@ public sealed class PostgresServer : IAsyncDisposable
     /// The cluster shared by one test run: the one named by <c>ACCOUNTABILITY_TEST_PG</c> (set by
     /// <c>infra/test.sh</c>), or else a throwaway cluster started for this process.
     /// </summary>
-    public static Task<PostgresServer> SharedAsync() => Shared.Value;
+    public static async Task<PostgresServer> SharedAsync()
+    {
+        await SharedGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return shared ??= await StartSharedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
 
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(async () =>
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static PostgresServer? shared;
+
+    private static async Task<PostgresServer> StartSharedAsync()
     {
         var configured = Environment.GetEnvironmentVariable("ACCOUNTABILITY_TEST_PG");
         if (!string.IsNullOrWhiteSpace(configured))
@@ -43,7 +56,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = await StartThrowawayAsync(fast: true).ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
-    });
+    }
 
     /// <summary>Starts a cluster of its own in a temporary folder (durable unless <paramref name="fast"/>).</summary>
     public static async Task<PostgresServer> StartThrowawayAsync(bool fast)
@@ -62,7 +75,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Creates a fresh, empty database on this server and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)]);
+        var name = $"{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 63)];
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync().ConfigureAwait(false);
@@ -77,7 +91,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task KillAsync() => RunScriptAsync(["kill", Directory]);
 
     /// <summary>Starts the server again on the same port and data.</summary>
-    public Task StartAgainAsync() => RunScriptAsync(["start", Directory, "--port", File.ReadAllText(Path.Combine(Directory, "port")).Trim()]);
+    public async Task StartAgainAsync()
+    {
+        var port = (await File.ReadAllTextAsync(Path.Combine(Directory, "port")).ConfigureAwait(false)).Trim();
+        await RunScriptAsync(["start", Directory, "--port", port]).ConfigureAwait(false);
+    }
 
     public ValueTask DisposeAsync()
     {
