@@ -1,0 +1,338 @@
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Accountability.EventStore.Projections;
+using Accountability.EventStore.Reading;
+using Accountability.EventStore.Schema;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Accountability.EventStore.Appending;
+
+/// <summary>
+/// Group commit: appends that arrive while a transaction is being committed are gathered into the next one,
+/// each with its own expected-version check, so one commit (one WAL flush, one turn of the append lock)
+/// serves many writers. An append that fails for its own reason (wrong version, duplicate ids) does not
+/// affect the others; when a batch fails as a whole, its appends are retried one by one.
+/// </summary>
+internal sealed partial class AppendWriter : IAsyncDisposable
+{
+    private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NpgsqlDataSource dataSource;
+    private readonly EventStoreOptions options;
+    private readonly IReadOnlyList<InlineProjection> inlineProjections;
+    private readonly EventLogSignal signal;
+    private readonly ILogger logger;
+    private readonly string sql;
+    private readonly Task loop;
+
+    public AppendWriter(
+        NpgsqlDataSource dataSource,
+        EventStoreOptions options,
+        IReadOnlyList<InlineProjection> inlineProjections,
+        EventLogSignal signal,
+        ILogger logger)
+    {
+        this.dataSource = dataSource;
+        this.options = options;
+        this.inlineProjections = inlineProjections;
+        this.signal = signal;
+        this.logger = logger;
+        sql = $"SELECT status, stream_version, first_seq, last_seq, committed_at FROM {options.QuotedSchema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8)";
+        loop = Task.Run(RunAsync);
+    }
+
+    public Task<AppendResult> EnqueueAsync(PendingAppend append)
+    {
+        if (!queue.Writer.TryWrite(append))
+        {
+            throw new ObjectDisposedException(nameof(AppendWriter), "The event store is shutting down.");
+        }
+
+        return append.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingAppend>(options.MaxAppendsPerBatch);
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < options.MaxAppendsPerBatch && queue.Reader.TryRead(out var append))
+            {
+                if (!append.Cancellation.IsCancellationRequested)
+                {
+                    batch.Add(append);
+                }
+                else
+                {
+                    append.Completion.TrySetCanceled(append.Cancellation);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await WriteAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<PendingAppend> batch)
+    {
+        try
+        {
+            var outcomes = await ExecuteWithDeadlockRetryAsync(batch).ConfigureAwait(false);
+            Complete(batch, outcomes);
+        }
+        catch (Exception ex) when (batch.Count > 1 && !IsUnavailable(ex))
+        {
+            // Something in the batch failed as a whole (an inline projection threw, an id collided between
+            // two appends of the batch): find the culprit by writing each append on its own.
+            LogBatchFailed(logger, ex, batch.Count);
+            foreach (var append in batch)
+            {
+                await WriteAsync([append]).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var append in batch)
+            {
+                append.Completion.TrySetException(Translate(ex, append.StreamId));
+            }
+        }
+    }
+
+    private async Task<Outcome[]> ExecuteWithDeadlockRetryAsync(List<PendingAppend> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ExecuteAsync(batch).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
+            {
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Outcome[]> ExecuteAsync(List<PendingAppend> batch)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        var transaction = inlineProjections.Count > 0 ? await connection.BeginTransactionAsync().ConfigureAwait(false) : null;
+        try
+        {
+            var outcomes = await CallAppendFunctionAsync(connection, transaction, batch).ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                await ApplyInlineProjectionsAsync(connection, transaction, batch, outcomes).ConfigureAwait(false);
+                await transaction.CommitAsync().ConfigureAwait(false);
+            }
+
+            var last = outcomes.Where(o => o.Status == AppendStatus.Appended).Select(o => o.LastSequence).DefaultIfEmpty(0).Max();
+            if (last > 0)
+            {
+                signal.Pulse(last);
+            }
+
+            return outcomes;
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Outcome[]> CallAppendFunctionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<PendingAppend> batch)
+    {
+        var total = batch.Sum(a => a.Events.Count);
+        var streamIds = new string[batch.Count];
+        var streamTypes = new string[batch.Count];
+        var expected = new long[batch.Count];
+        var counts = new int[batch.Count];
+        var eventIds = new Guid[total];
+        var types = new string[total];
+        var data = new string[total];
+        var metadata = new string[total];
+        var e = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var append = batch[i];
+            streamIds[i] = append.StreamId;
+            streamTypes[i] = StreamIds.CategoryOf(append.StreamId);
+            expected[i] = append.Expected.WireValue;
+            counts[i] = append.Events.Count;
+            foreach (var ev in append.Events)
+            {
+                eventIds[e] = ev.EventId;
+                types[e] = ev.TypeName;
+                data[e] = ev.Json;
+                metadata[e] = ev.MetadataJson;
+                e++;
+            }
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streamIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streamTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = expected });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = counts });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = eventIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+
+        var outcomes = new Outcome[batch.Count];
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var row = 0;
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            outcomes[row++] = new Outcome(
+                (AppendStatus)reader.GetInt32(0),
+                reader.GetInt64(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                await reader.GetFieldValueAsync<DateTimeOffset>(4).ConfigureAwait(false));
+        }
+
+        return outcomes;
+    }
+
+    private async Task ApplyInlineProjectionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> batch, Outcome[] outcomes)
+    {
+        var appended = new List<StoredEvent>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Status != AppendStatus.Appended)
+            {
+                continue;
+            }
+
+            var append = batch[i];
+            var firstVersion = outcomes[i].Version - append.Events.Count + 1;
+            for (var j = 0; j < append.Events.Count; j++)
+            {
+                var ev = append.Events[j];
+                appended.Add(new StoredEvent(
+                    outcomes[i].FirstSequence + j,
+                    append.StreamId,
+                    firstVersion + j,
+                    ev.EventId,
+                    ev.TypeName,
+                    ev.Data,
+                    ev.Metadata,
+                    outcomes[i].CommittedAt));
+            }
+        }
+
+        if (appended.Count == 0)
+        {
+            return;
+        }
+
+        var context = new ProjectionContext(connection, transaction, isRebuild: false);
+        foreach (var projection in inlineProjections)
+        {
+            var relevant = projection.Filter(appended);
+            if (relevant.Count > 0)
+            {
+                await projection.Projection.ApplyAsync(context, relevant, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void Complete(List<PendingAppend> batch, Outcome[] outcomes)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var append = batch[i];
+            var outcome = outcomes[i];
+            switch (outcome.Status)
+            {
+                case AppendStatus.Appended:
+                case AppendStatus.AlreadyAppended:
+                    append.Completion.TrySetResult(new AppendResult(
+                        append.StreamId,
+                        outcome.Version,
+                        outcome.FirstSequence,
+                        outcome.LastSequence,
+                        outcome.Status == AppendStatus.AlreadyAppended));
+                    break;
+                case AppendStatus.WrongExpectedVersion:
+                    append.Completion.TrySetException(new ConcurrencyException(append.StreamId, append.Expected, outcome.Version));
+                    break;
+                default:
+                    append.Completion.TrySetException(new DuplicateEventIdException(append.StreamId));
+                    break;
+            }
+        }
+    }
+
+    internal static bool IsUnavailable(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException { InnerException: SocketException or IOException or TimeoutException } => true,
+        NpgsqlException npg when npg.IsTransient => true,
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static Exception Translate(Exception ex, string streamId) => ex switch
+    {
+        EventStoreException => ex,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_event_id" } => new DuplicateEventIdException(streamId, ex),
+        _ when IsUnavailable(ex) => new EventStoreUnavailableException(
+            $"Cannot append to stream '{streamId}': the database is unavailable ({ex.Message}). Whether the append was written is unknown; retry with the same event ids.", ex),
+        _ => new EventStoreException($"Cannot append to stream '{streamId}': {ex.Message}", ex),
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A batch of {Count} appends failed as a whole; writing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception ex, int count);
+
+    private enum AppendStatus
+    {
+        Appended = 0,
+        WrongExpectedVersion = 1,
+        AlreadyAppended = 2,
+        EventIdsUsedElsewhere = 3,
+    }
+
+    private readonly record struct Outcome(AppendStatus Status, long Version, long FirstSequence, long LastSequence, DateTimeOffset CommittedAt);
+}
+
+/// <summary>An append validated and serialized, waiting for its turn in a batch.</summary>
+internal sealed class PendingAppend(string streamId, ExpectedVersion expected, IReadOnlyList<SerializedEvent> events, CancellationToken cancellation)
+{
+    public string StreamId { get; } = streamId;
+
+    public ExpectedVersion Expected { get; } = expected;
+
+    public IReadOnlyList<SerializedEvent> Events { get; } = events;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+internal sealed record SerializedEvent(Guid EventId, string TypeName, object Data, string Json, EventMetadata Metadata, string MetadataJson);
+
+/// <summary>An inline projection with the stored type names it reacts to.</summary>
+internal sealed class InlineProjection(IProjection projection, IReadOnlySet<string>? typeNames)
+{
+    public IProjection Projection { get; } = projection;
+
+    public IReadOnlyList<StoredEvent> Filter(List<StoredEvent> events) =>
+        typeNames is null ? events : events.Where(e => typeNames.Contains(e.EventType)).ToList();
+}

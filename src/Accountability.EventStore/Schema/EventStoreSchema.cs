@@ -1,0 +1,222 @@
+using Npgsql;
+
+namespace Accountability.EventStore.Schema;
+
+/// <summary>
+/// The store's tables and its append function. Applied at start-up, idempotently, under a transaction-scoped
+/// advisory lock so that two processes starting at once apply it one after the other.
+/// </summary>
+internal sealed class EventStoreSchema(EventStoreOptions options)
+{
+    private readonly string s = options.QuotedSchema;
+
+    /// <summary>First key of every advisory lock the store takes: derived from the schema name, so two stores in one database never share locks.</summary>
+    public int LockClass { get; } = StableHash(options.Schema);
+
+    public const int MigrationLock = 1;
+    public const int AppendLock = 2;
+    public const int DaemonLock = 3;
+
+    public string NotifyChannel => $"{options.Schema}_events";
+
+    public async Task ApplyAsync(NpgsqlDataSource dataSource, IEnumerable<string> extraDdl, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({LockClass}, {MigrationLock})", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        foreach (var ddl in Ddl().Concat(extraDdl))
+        {
+            await using var command = new NpgsqlCommand(ddl, connection, transaction);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    private IEnumerable<string> Ddl()
+    {
+        yield return $"CREATE SCHEMA IF NOT EXISTS {s}";
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {s}.streams (
+                id text PRIMARY KEY,
+                type text NOT NULL,
+                version bigint NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                archived boolean NOT NULL DEFAULT false)
+            """;
+        // CACHE 1: numbers are drawn one at a time, only under the append lock (see append_batch).
+        yield return $"CREATE SEQUENCE IF NOT EXISTS {s}.events_seq AS bigint CACHE 1 NO CYCLE";
+        yield return $$"""
+            CREATE TABLE IF NOT EXISTS {{s}}.events (
+                seq bigint PRIMARY KEY,
+                stream_id text NOT NULL REFERENCES {{s}}.streams (id),
+                version bigint NOT NULL,
+                event_id uuid NOT NULL,
+                type text NOT NULL,
+                data jsonb NOT NULL,
+                metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                CONSTRAINT events_stream_version UNIQUE (stream_id, version),
+                CONSTRAINT events_event_id UNIQUE (event_id))
+            """;
+        yield return $"CREATE INDEX IF NOT EXISTS events_type_seq ON {s}.events (type, seq)";
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {s}.checkpoints (
+                name text PRIMARY KEY,
+                position bigint NOT NULL DEFAULT 0,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                status text NOT NULL DEFAULT 'running',
+                owner text,
+                last_error text,
+                rebuild_target bigint,
+                rebuild_started_at timestamptz)
+            """;
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {s}.dead_letters (
+                id bigserial PRIMARY KEY,
+                consumer text NOT NULL,
+                seq bigint NOT NULL,
+                stream_id text NOT NULL,
+                event_type text NOT NULL,
+                error text NOT NULL,
+                failed_at timestamptz NOT NULL DEFAULT now(),
+                CONSTRAINT dead_letters_consumer_seq UNIQUE (consumer, seq))
+            """;
+        yield return AppendFunction();
+    }
+
+    /// <summary>
+    /// Appends a batch of appends (each: a stream, its expected version and its events) in one call.
+    /// Stream rows are created and locked first, in id order (so batches never deadlock each other);
+    /// each append's idempotency and expected version are then checked; only then is the global append
+    /// lock taken and are sequence numbers drawn, so a losing append never burns a sequence number.
+    /// Because the append lock is held until commit and every event's sequence is drawn under it, any
+    /// sequence number below the highest committed one belongs to a committed or a rolled-back
+    /// transaction: max(seq) is a safe high-water mark for readers.
+    /// Returns one row per append, in input order: status 0 appended, 1 wrong expected version,
+    /// 2 already appended (same event ids, same stream), 3 event ids used elsewhere.
+    /// </summary>
+    private string AppendFunction() => $$"""
+        CREATE OR REPLACE FUNCTION {{s}}.append_batch(
+            p_stream_ids text[], p_stream_types text[], p_expected bigint[], p_counts int[],
+            p_event_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[])
+        RETURNS TABLE (status int, stream_version bigint, first_seq bigint, last_seq bigint, committed_at timestamptz)
+        LANGUAGE plpgsql AS $fn$
+        DECLARE
+            n int := coalesce(array_length(p_stream_ids, 1), 0);
+            ids text[];
+            vers bigint[];
+            st int[];
+            nv bigint[];
+            fs bigint[];
+            ls bigint[];
+            offs int[];
+            i int;
+            j int;
+            k int;
+            off int := 0;
+            cnt int;
+            cur bigint;
+            found_all int;
+            found_here int;
+            max_v bigint;
+            min_s bigint;
+            max_s bigint;
+            seq_value bigint;
+            locked boolean := false;
+        BEGIN
+            IF n = 0 THEN
+                RETURN;
+            END IF;
+            SELECT array_agg(x ORDER BY x) INTO ids FROM (SELECT DISTINCT unnest(p_stream_ids) AS x) d;
+            vers := array_fill(0::bigint, ARRAY[array_length(ids, 1)]);
+            FOR k IN 1 .. array_length(ids, 1) LOOP
+                INSERT INTO {{s}}.streams (id, type)
+                VALUES (ids[k], p_stream_types[array_position(p_stream_ids, ids[k])])
+                ON CONFLICT (id) DO NOTHING;
+                SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
+                vers[k] := cur;
+            END LOOP;
+
+            st := array_fill(0, ARRAY[n]);
+            nv := array_fill(0::bigint, ARRAY[n]);
+            fs := array_fill(0::bigint, ARRAY[n]);
+            ls := array_fill(0::bigint, ARRAY[n]);
+            offs := array_fill(0, ARRAY[n]);
+            FOR i IN 1 .. n LOOP
+                cnt := p_counts[i];
+                offs[i] := off;
+                k := array_position(ids, p_stream_ids[i]);
+                cur := vers[k];
+                SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_ids[i]), max(e.version), min(e.seq), max(e.seq)
+                  INTO found_all, found_here, max_v, min_s, max_s
+                  FROM {{s}}.events e
+                 WHERE e.event_id = ANY (p_event_ids[off + 1 : off + cnt]);
+                IF found_all > 0 THEN
+                    IF found_here = cnt AND found_all = cnt THEN
+                        st[i] := 2; nv[i] := max_v; fs[i] := min_s; ls[i] := max_s;
+                    ELSE
+                        st[i] := 3; nv[i] := cur;
+                    END IF;
+                ELSIF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
+                    st[i] := 1; nv[i] := cur;
+                ELSE
+                    st[i] := 0; vers[k] := cur + cnt; nv[i] := cur + cnt;
+                END IF;
+                off := off + cnt;
+            END LOOP;
+
+            FOR i IN 1 .. n LOOP
+                CONTINUE WHEN st[i] <> 0;
+                IF NOT locked THEN
+                    PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
+                    locked := true;
+                END IF;
+                cur := nv[i] - p_counts[i];
+                FOR j IN 1 .. p_counts[i] LOOP
+                    seq_value := nextval('{{s}}.events_seq');
+                    IF j = 1 THEN
+                        fs[i] := seq_value;
+                    END IF;
+                    INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
+                    VALUES (seq_value, p_stream_ids[i], cur + j, p_event_ids[offs[i] + j], p_types[offs[i] + j],
+                            p_data[offs[i] + j], p_metadata[offs[i] + j]);
+                END LOOP;
+                ls[i] := seq_value;
+            END LOOP;
+
+            IF locked THEN
+                FOR k IN 1 .. array_length(ids, 1) LOOP
+                    UPDATE {{s}}.streams SET version = vers[k], updated_at = now()
+                     WHERE id = ids[k] AND version <> vers[k];
+                END LOOP;
+                PERFORM pg_notify('{{NotifyChannel}}', seq_value::text);
+            END IF;
+            -- Streams created above for appends that did not go through leave no trace.
+            DELETE FROM {{s}}.streams WHERE id = ANY (ids) AND version = 0;
+
+            RETURN QUERY SELECT st[x], nv[x], fs[x], ls[x], now() FROM generate_series(1, n) AS x;
+        END
+        $fn$
+        """;
+
+    private static int StableHash(string text)
+    {
+        // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode.
+        unchecked
+        {
+            var hash = (int)2166136261;
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * 16777619;
+            }
+
+            return hash;
+        }
+    }
+}
