@@ -58,6 +58,9 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server this process did not start, reached by <paramref name="connectionString"/>.</summary>
+    public static PostgresServer Existing(string connectionString) => new(string.Empty, connectionString, owned: false);
+
     /// <summary>Starts a cluster of its own in a temporary folder (durable unless <paramref name="fast"/>).</summary>
     public static async Task<PostgresServer> StartThrowawayAsync(bool fast)
     {

@@ -22,6 +22,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     private readonly EventStoreOptions options;
     private readonly IReadOnlyList<InlineProjection> inlineProjections;
     private readonly EventLogSignal signal;
+    private readonly AppendNotifier notifier;
     private readonly ILogger logger;
     private readonly string sql;
     private readonly Task loop;
@@ -31,8 +32,10 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         EventStoreOptions options,
         IReadOnlyList<InlineProjection> inlineProjections,
         EventLogSignal signal,
+        AppendNotifier notifier,
         ILogger logger)
     {
+        this.notifier = notifier;
         this.dataSource = dataSource;
         this.options = options;
         this.inlineProjections = inlineProjections;
@@ -100,12 +103,46 @@ internal sealed partial class AppendWriter : IAsyncDisposable
                 await WriteAsync([append]).ConfigureAwait(false);
             }
         }
+        catch (PostgresException ex) when (batch.Count == 1 && ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_event_id" })
+        {
+            // A retry of an append that went through, made with "any" version: answer it as the first time.
+            var append = batch[0];
+            var earlier = await FindAppendedAsync(append).ConfigureAwait(false);
+            if (earlier is not null)
+            {
+                append.Completion.TrySetResult(earlier);
+            }
+            else
+            {
+                append.Completion.TrySetException(new DuplicateEventIdException(append.StreamId, ex));
+            }
+        }
         catch (Exception ex)
         {
             foreach (var append in batch)
             {
                 append.Completion.TrySetException(Translate(ex, append.StreamId));
             }
+        }
+    }
+
+    private async Task<AppendResult?> FindAppendedAsync(PendingAppend append)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(
+                $"SELECT count(*), max(version), min(seq), max(seq) FROM {options.QuotedSchema}.events WHERE stream_id = $1 AND event_id = ANY ($2)");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = append.Events.Select(e => e.EventId).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            await reader.ReadAsync().ConfigureAwait(false);
+            return reader.GetInt64(0) == append.Events.Count
+                ? new AppendResult(append.StreamId, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), AlreadyAppended: true)
+                : null;
+        }
+        catch (NpgsqlException)
+        {
+            return null;
         }
     }
 
@@ -141,6 +178,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             if (last > 0)
             {
                 signal.Pulse(last);
+                notifier.Announce(last);
             }
 
             return outcomes;

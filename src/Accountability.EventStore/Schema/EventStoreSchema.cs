@@ -54,7 +54,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
         yield return $$"""
             CREATE TABLE IF NOT EXISTS {{s}}.events (
                 seq bigint PRIMARY KEY,
-                stream_id text NOT NULL REFERENCES {{s}}.streams (id),
+                stream_id text NOT NULL,
                 version bigint NOT NULL,
                 event_id uuid NOT NULL,
                 type text NOT NULL,
@@ -64,7 +64,6 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 CONSTRAINT events_stream_version UNIQUE (stream_id, version),
                 CONSTRAINT events_event_id UNIQUE (event_id))
             """;
-        yield return $"CREATE INDEX IF NOT EXISTS events_type_seq ON {s}.events (type, seq)";
         yield return $"""
             CREATE TABLE IF NOT EXISTS {s}.checkpoints (
                 name text PRIMARY KEY,
@@ -92,14 +91,18 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
 
     /// <summary>
     /// Appends a batch of appends (each: a stream, its expected version and its events) in one call.
-    /// Stream rows are created and locked first, in id order (so batches never deadlock each other);
-    /// each append's idempotency and expected version are then checked; only then is the global append
-    /// lock taken and are sequence numbers drawn, so a losing append never burns a sequence number.
-    /// Because the append lock is held until commit and every event's sequence is drawn under it, any
-    /// sequence number below the highest committed one belongs to a committed or a rolled-back
-    /// transaction: max(seq) is a safe high-water mark for readers.
+    /// Stream rows are created and locked first, in id order (so batches never deadlock each other); each
+    /// append's expected version is then checked; only then is the global append lock taken and are
+    /// sequence numbers drawn, so a losing append never burns a sequence number. Because the append lock is
+    /// held until commit and every sequence number is drawn under it, any number below the highest committed
+    /// one belongs to a committed or a rolled-back transaction: max(seq) is a safe high-water mark.
+    /// An append whose expected version does not match is looked up by its event ids, so that a retry of an
+    /// append that went through is answered as such; a retry with "any" version meets the unique index on
+    /// event ids instead, and the writer answers it the same way.
     /// Returns one row per append, in input order: status 0 appended, 1 wrong expected version,
     /// 2 already appended (same event ids, same stream), 3 event ids used elsewhere.
+    /// NOTIFY is not sent here: a NOTIFY in the append transaction serialises commits on a global lock, so the
+    /// writer sends one, coalesced, after commit.
     /// </summary>
     private string AppendFunction() => $$"""
         CREATE OR REPLACE FUNCTION {{s}}.append_batch(
@@ -129,17 +132,33 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
             max_s bigint;
             seq_value bigint;
             locked boolean := false;
+            refused boolean := false;
         BEGIN
             IF n = 0 THEN
                 RETURN;
             END IF;
-            SELECT array_agg(x ORDER BY x) INTO ids FROM (SELECT DISTINCT unnest(p_stream_ids) AS x) d;
+            IF n = 1 THEN
+                ids := p_stream_ids;
+            ELSE
+                SELECT array_agg(x ORDER BY x) INTO ids FROM (SELECT DISTINCT unnest(p_stream_ids) AS x) d;
+            END IF;
             vers := array_fill(0::bigint, ARRAY[array_length(ids, 1)]);
             FOR k IN 1 .. array_length(ids, 1) LOOP
-                INSERT INTO {{s}}.streams (id, type)
-                VALUES (ids[k], p_stream_types[array_position(p_stream_ids, ids[k])])
-                ON CONFLICT (id) DO NOTHING;
-                SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
+                i := array_position(p_stream_ids, ids[k]);
+                cur := NULL;
+                IF p_expected[i] <> 0 THEN
+                    -- Most likely an existing stream: lock its row.
+                    SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
+                END IF;
+                IF cur IS NULL THEN
+                    -- Most likely a new stream: the row we insert is ours until commit.
+                    INSERT INTO {{s}}.streams (id, type) VALUES (ids[k], p_stream_types[i])
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING version INTO cur;
+                    IF cur IS NULL THEN
+                        SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
+                    END IF;
+                END IF;
                 vers[k] := cur;
             END LOOP;
 
@@ -153,18 +172,20 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 offs[i] := off;
                 k := array_position(ids, p_stream_ids[i]);
                 cur := vers[k];
-                SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_ids[i]), max(e.version), min(e.seq), max(e.seq)
-                  INTO found_all, found_here, max_v, min_s, max_s
-                  FROM {{s}}.events e
-                 WHERE e.event_id = ANY (p_event_ids[off + 1 : off + cnt]);
-                IF found_all > 0 THEN
+                IF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
+                    -- A retry of an append that went through finds the stream moved on: recognise it by its event ids.
+                    SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_ids[i]), max(e.version), min(e.seq), max(e.seq)
+                      INTO found_all, found_here, max_v, min_s, max_s
+                      FROM {{s}}.events e
+                     WHERE e.event_id = ANY (p_event_ids[off + 1 : off + cnt]);
                     IF found_here = cnt AND found_all = cnt THEN
                         st[i] := 2; nv[i] := max_v; fs[i] := min_s; ls[i] := max_s;
-                    ELSE
+                    ELSIF found_all > 0 THEN
                         st[i] := 3; nv[i] := cur;
+                    ELSE
+                        st[i] := 1; nv[i] := cur;
                     END IF;
-                ELSIF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
-                    st[i] := 1; nv[i] := cur;
+                    refused := true;
                 ELSE
                     st[i] := 0; vers[k] := cur + cnt; nv[i] := cur + cnt;
                 END IF;
@@ -195,10 +216,11 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                     UPDATE {{s}}.streams SET version = vers[k], updated_at = now()
                      WHERE id = ids[k] AND version <> vers[k];
                 END LOOP;
-                PERFORM pg_notify('{{NotifyChannel}}', seq_value::text);
             END IF;
-            -- Streams created above for appends that did not go through leave no trace.
-            DELETE FROM {{s}}.streams WHERE id = ANY (ids) AND version = 0;
+            IF refused THEN
+                -- Streams created above for appends that did not go through leave no trace.
+                DELETE FROM {{s}}.streams WHERE id = ANY (ids) AND version = 0;
+            END IF;
 
             RETURN QUERY SELECT st[x], nv[x], fs[x], ls[x], now() FROM generate_series(1, n) AS x;
         END
