@@ -1,6 +1,34 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddHealthChecks();
-var app = builder.Build();
-app.MapHealthChecks("/health/live");
-app.MapHealthChecks("/health/ready");
-await app.RunAsync();
+using Accountability.Api.Identity;
+using Accountability.Api.Identity.AccountEndpoints;
+using Accountability.Api.Infrastructure.Http;
+using Accountability.Api.Infrastructure.Mediation;
+
+namespace Accountability.Api;
+
+/// <summary>
+/// The service's table of contents: one <c>AddX</c> and one <c>MapX</c> per area. Tests build the same
+/// application through <see cref="CreateApp"/> with their own configuration (database, limits).
+/// </summary>
+public static partial class Program
+{
+    public static Task Main(string[] args) => CreateApp(args).RunAsync();
+
+    /// <param name="args">Command-line arguments (configuration overrides such as <c>--urls</c>).</param>
+    /// <param name="configure">Runs first, before any area reads configuration: tests add settings and log providers here.</param>
+    public static WebApplication CreateApp(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.AddHttpEdge();          // problem details, body and rate limits, security headers, idempotency, health, OpenAPI
+        builder.AddAccounts();          // Identity, tokens, external authority, access rules
+        builder.AddCommandPipeline();   // MediatR handlers, validators, pipeline behaviours
+
+        var app = builder.Build();
+        app.UseHttpEdge();              // the middleware pipeline, in order
+
+        app.MapHttpEdge();              // /health/live, /health/ready, /openapi/v1.json
+        app.MapAccountApi();            // /api/v1/account
+        return app;
+    }
+}
