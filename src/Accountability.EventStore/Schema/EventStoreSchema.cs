@@ -112,27 +112,34 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
         LANGUAGE plpgsql AS $fn$
         DECLARE
             n int := coalesce(array_length(p_stream_ids, 1), 0);
+            m int;
             ids text[];
+            kinds text[];
+            base bigint[];
+            known boolean[];
             vers bigint[];
             st int[];
             nv bigint[];
             fs bigint[];
             ls bigint[];
             offs int[];
+            ev_app int[];
+            seqs bigint[];
+            inserted text[];
             i int;
-            j int;
             k int;
-            off int := 0;
+            off int;
             cnt int;
             cur bigint;
+            ok_events int;
             found_all int;
             found_here int;
             max_v bigint;
             min_s bigint;
             max_s bigint;
-            seq_value bigint;
-            locked boolean := false;
-            refused boolean := false;
+            refused boolean;
+            redo boolean;
+            created boolean[];
         BEGIN
             IF n = 0 THEN
                 RETURN;
@@ -142,80 +149,111 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
             ELSE
                 SELECT array_agg(x ORDER BY x) INTO ids FROM (SELECT DISTINCT unnest(p_stream_ids) AS x) d;
             END IF;
-            vers := array_fill(0::bigint, ARRAY[array_length(ids, 1)]);
-            FOR k IN 1 .. array_length(ids, 1) LOOP
-                i := array_position(p_stream_ids, ids[k]);
-                cur := NULL;
-                IF p_expected[i] <> 0 THEN
-                    -- Most likely an existing stream: lock its row.
-                    SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
-                END IF;
-                IF cur IS NULL THEN
-                    -- Most likely a new stream: the row we insert is ours until commit.
-                    INSERT INTO {{s}}.streams (id, type) VALUES (ids[k], p_stream_types[i])
-                    ON CONFLICT (id) DO NOTHING
-                    RETURNING version INTO cur;
-                    IF cur IS NULL THEN
-                        SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
-                    END IF;
-                END IF;
-                vers[k] := cur;
-            END LOOP;
+            m := array_length(ids, 1);
+            SELECT array_agg(p_stream_types[array_position(p_stream_ids, x)] ORDER BY o) INTO kinds FROM unnest(ids) WITH ORDINALITY AS u(x, o);
 
-            st := array_fill(0, ARRAY[n]);
-            nv := array_fill(0::bigint, ARRAY[n]);
-            fs := array_fill(0::bigint, ARRAY[n]);
-            ls := array_fill(0::bigint, ARRAY[n]);
-            offs := array_fill(0, ARRAY[n]);
-            FOR i IN 1 .. n LOOP
-                cnt := p_counts[i];
-                offs[i] := off;
-                k := array_position(ids, p_stream_ids[i]);
-                cur := vers[k];
-                IF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
-                    -- A retry of an append that went through finds the stream moved on: recognise it by its event ids.
-                    SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_ids[i]), max(e.version), min(e.seq), max(e.seq)
-                      INTO found_all, found_here, max_v, min_s, max_s
-                      FROM {{s}}.events e
-                     WHERE e.event_id = ANY (p_event_ids[off + 1 : off + cnt]);
-                    IF found_here = cnt AND found_all = cnt THEN
-                        st[i] := 2; nv[i] := max_v; fs[i] := min_s; ls[i] := max_s;
-                    ELSIF found_all > 0 THEN
-                        st[i] := 3; nv[i] := cur;
+            -- 1. Lock the rows of existing streams, in id order (batches lock in the same order: no deadlock).
+            --    Skipped when every append expects a new stream.
+            IF EXISTS (SELECT 1 FROM unnest(p_expected) e WHERE e <> 0) THEN
+                SELECT array_agg(l.version ORDER BY u.o) INTO base
+                  FROM unnest(ids) WITH ORDINALITY AS u(x, o)
+                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x FOR UPDATE) l ON true;
+            ELSE
+                base := array_fill(NULL::bigint, ARRAY[m]);
+            END IF;
+            known := ARRAY(SELECT b IS NOT NULL FROM unnest(base) b);
+            created := array_fill(false, ARRAY[m]);
+
+            LOOP
+                -- 2. Decide every append in arrival order; streams not found start at version 0.
+                vers := ARRAY(SELECT coalesce(b, 0) FROM unnest(base) b);
+                st := array_fill(0, ARRAY[n]);
+                nv := array_fill(0::bigint, ARRAY[n]);
+                fs := array_fill(0::bigint, ARRAY[n]);
+                ls := array_fill(0::bigint, ARRAY[n]);
+                offs := array_fill(0, ARRAY[n]);
+                ev_app := '{}';
+                off := 0;
+                ok_events := 0;
+                refused := false;
+                FOR i IN 1 .. n LOOP
+                    cnt := p_counts[i];
+                    offs[i] := off;
+                    ev_app := ev_app || array_fill(i, ARRAY[cnt]);
+                    k := CASE WHEN m = 1 THEN 1 ELSE array_position(ids, p_stream_ids[i]) END;
+                    cur := vers[k];
+                    IF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
+                        -- A retry of an append that went through finds the stream moved on: recognise it by its event ids.
+                        SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_ids[i]), max(e.version), min(e.seq), max(e.seq)
+                          INTO found_all, found_here, max_v, min_s, max_s
+                          FROM {{s}}.events e
+                         WHERE e.event_id = ANY (p_event_ids[off + 1 : off + cnt]);
+                        IF found_here = cnt AND found_all = cnt THEN
+                            st[i] := 2; nv[i] := max_v; fs[i] := min_s; ls[i] := max_s;
+                        ELSIF found_all > 0 THEN
+                            st[i] := 3; nv[i] := cur;
+                        ELSE
+                            st[i] := 1; nv[i] := cur;
+                        END IF;
+                        refused := true;
                     ELSE
-                        st[i] := 1; nv[i] := cur;
+                        st[i] := 0; vers[k] := cur + cnt; nv[i] := cur + cnt; ok_events := ok_events + cnt;
                     END IF;
-                    refused := true;
+                    off := off + cnt;
+                END LOOP;
+                EXIT WHEN true = ALL (known);
+
+                -- 3. Create the streams not found, already at the version the decisions give them. A stream
+                --    created meanwhile by another writer is locked instead, and the decisions are made again.
+                WITH made AS (
+                    INSERT INTO {{s}}.streams (id, type, version)
+                    SELECT u.x, u.t, u.v FROM unnest(ids, kinds, vers, known) AS u(x, t, v, kn) WHERE NOT u.kn ORDER BY u.x
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING id)
+                SELECT coalesce(array_agg(id), '{}') INTO inserted FROM made;
+                redo := false;
+                FOR k IN 1 .. m LOOP
+                    CONTINUE WHEN known[k];
+                    known[k] := true;
+                    IF ids[k] = ANY (inserted) THEN
+                        base[k] := 0;
+                        created[k] := true;
+                    ELSE
+                        SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[k] FOR UPDATE;
+                        base[k] := cur;
+                        redo := true;
+                    END IF;
+                END LOOP;
+                EXIT WHEN NOT redo;
+            END LOOP;
+
+            IF ok_events > 0 THEN
+                -- 4. Only now take the append lock and draw sequence numbers, contiguous and in order.
+                PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
+                IF ok_events = 1 THEN
+                    seqs := ARRAY[nextval('{{s}}.events_seq')];
                 ELSE
-                    st[i] := 0; vers[k] := cur + cnt; nv[i] := cur + cnt;
+                    SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, ok_events)) g;
                 END IF;
-                off := off + cnt;
-            END LOOP;
+                INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
+                SELECT seqs[x.rn], p_stream_ids[x.a], nv[x.a] - p_counts[x.a] + (x.ord - offs[x.a]), x.id, x.t, x.d, x.md
+                  FROM (SELECT e.id, e.t, e.d, e.md, e.ord, ev_app[e.ord] AS a, row_number() OVER (ORDER BY e.ord) AS rn
+                          FROM unnest(p_event_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(id, t, d, md, ord)
+                         WHERE st[ev_app[e.ord]] = 0) x;
+                off := 0;
+                FOR i IN 1 .. n LOOP
+                    CONTINUE WHEN st[i] <> 0;
+                    fs[i] := seqs[off + 1];
+                    ls[i] := seqs[off + p_counts[i]];
+                    off := off + p_counts[i];
+                END LOOP;
 
-            FOR i IN 1 .. n LOOP
-                CONTINUE WHEN st[i] <> 0;
-                IF NOT locked THEN
-                    PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
-                    locked := true;
+                -- 5. Existing streams move to their new versions (new ones were created at theirs).
+                IF NOT (true = ALL (created)) THEN
+                    UPDATE {{s}}.streams t SET version = u.v, updated_at = now()
+                      FROM unnest(ids, vers, created) AS u(x, v, cr)
+                     WHERE NOT u.cr AND t.id = u.x AND t.version <> u.v;
                 END IF;
-                cur := nv[i] - p_counts[i];
-                FOR j IN 1 .. p_counts[i] LOOP
-                    seq_value := nextval('{{s}}.events_seq');
-                    IF j = 1 THEN
-                        fs[i] := seq_value;
-                    END IF;
-                    INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
-                    VALUES (seq_value, p_stream_ids[i], cur + j, p_event_ids[offs[i] + j], p_types[offs[i] + j],
-                            p_data[offs[i] + j], p_metadata[offs[i] + j]);
-                END LOOP;
-                ls[i] := seq_value;
-            END LOOP;
-
-            IF locked THEN
-                FOR k IN 1 .. array_length(ids, 1) LOOP
-                    UPDATE {{s}}.streams SET version = vers[k], updated_at = now()
-                     WHERE id = ids[k] AND version <> vers[k];
-                END LOOP;
             END IF;
             IF refused THEN
                 -- Streams created above for appends that did not go through leave no trace.
