@@ -1,0 +1,3 @@
+global using Accountability.Domain.Common;
+global using Accountability.Domain.Tests.Support;
+global using static Accountability.Domain.Tests.Support.World;
