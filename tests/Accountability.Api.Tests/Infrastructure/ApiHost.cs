@@ -37,7 +37,7 @@ public class ApiHost : IAsyncLifetime
     {
     }
 
-    public ApiHost(ApiHostOptions options) => Options = options;
+    protected ApiHost(ApiHostOptions options) => Options = options;
 
     public ApiHostOptions Options { get; }
 
