@@ -164,35 +164,56 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     private async Task<Outcome[]> ExecuteAsync(List<PendingAppend> batch)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        var transaction = inlineProjections.Count > 0 ? await connection.BeginTransactionAsync().ConfigureAwait(false) : null;
+        Outcome[] outcomes;
+        if (inlineProjections.Count == 0)
+        {
+            // One statement, committed on its own: one round trip.
+            outcomes = await CallAppendFunctionAsync(connection, begin: false, batch).ConfigureAwait(false);
+        }
+        else
+        {
+            // BEGIN travels with the append call and COMMIT with the projections' queued writes: two round trips.
+            try
+            {
+                outcomes = await CallAppendFunctionAsync(connection, begin: true, batch).ConfigureAwait(false);
+                var context = new ProjectionContext(connection, null, isRebuild: false);
+                await ApplyInlineProjectionsAsync(context, batch, outcomes).ConfigureAwait(false);
+                await context.FlushWithAsync(new NpgsqlBatchCommand("COMMIT"), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var last = outcomes.Where(o => o.Status == AppendStatus.Appended).Select(o => o.LastSequence).DefaultIfEmpty(0).Max();
+        if (last > 0)
+        {
+            signal.Pulse(last);
+            notifier.Announce(last);
+        }
+
+        return outcomes;
+    }
+
+    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
+    {
         try
         {
-            var outcomes = await CallAppendFunctionAsync(connection, transaction, batch).ConfigureAwait(false);
-            if (transaction is not null)
+            if (connection.State == System.Data.ConnectionState.Open)
             {
-                await ApplyInlineProjectionsAsync(connection, transaction, batch, outcomes).ConfigureAwait(false);
-                await transaction.CommitAsync().ConfigureAwait(false);
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
-
-            var last = outcomes.Where(o => o.Status == AppendStatus.Appended).Select(o => o.LastSequence).DefaultIfEmpty(0).Max();
-            if (last > 0)
-            {
-                signal.Pulse(last);
-                notifier.Announce(last);
-            }
-
-            return outcomes;
         }
-        finally
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
+            // A broken connection is discarded by the pool; its transaction died with it.
         }
     }
 
-    private async Task<Outcome[]> CallAppendFunctionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<PendingAppend> batch)
+    private async Task<Outcome[]> CallAppendFunctionAsync(NpgsqlConnection connection, bool begin, List<PendingAppend> batch)
     {
         var total = batch.Sum(a => a.Events.Count);
         var streamIds = new string[batch.Count];
@@ -221,7 +242,14 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             }
         }
 
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var call = new NpgsqlBatch(connection);
+        if (begin)
+        {
+            call.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        }
+
+        var command = new NpgsqlBatchCommand(sql);
+        call.BatchCommands.Add(command);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streamIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streamTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = expected });
@@ -232,7 +260,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
 
         var outcomes = new Outcome[batch.Count];
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        await using var reader = await call.ExecuteReaderAsync().ConfigureAwait(false);
         var row = 0;
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
@@ -247,7 +275,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         return outcomes;
     }
 
-    private async Task ApplyInlineProjectionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> batch, Outcome[] outcomes)
+    private async Task ApplyInlineProjectionsAsync(ProjectionContext context, List<PendingAppend> batch, Outcome[] outcomes)
     {
         var appended = new List<StoredEvent>();
         for (var i = 0; i < batch.Count; i++)
@@ -279,7 +307,6 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             return;
         }
 
-        var context = new ProjectionContext(connection, transaction, isRebuild: false);
         foreach (var projection in inlineProjections)
         {
             var relevant = projection.Filter(appended);

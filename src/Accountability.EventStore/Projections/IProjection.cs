@@ -47,19 +47,66 @@ public interface ISubscription
     Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct);
 }
 
-/// <summary>The transaction a projection writes in.</summary>
-public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction transaction, bool isRebuild)
+/// <summary>
+/// The transaction a projection writes in. Writes that need no answer should be queued with
+/// <see cref="Enqueue"/>: they are sent together with the store's own last statement of the transaction
+/// (the checkpoint move, or the commit of an append), saving a round trip per page or append.
+/// </summary>
+public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool isRebuild)
 {
+    private readonly List<NpgsqlBatchCommand> queued = [];
+
     public NpgsqlConnection Connection { get; } = connection;
 
-    public NpgsqlTransaction Transaction { get; } = transaction;
+    /// <summary>The transaction object, when the store opened one; inline projections run in a transaction begun by SQL.</summary>
+    public NpgsqlTransaction? Transaction { get; } = transaction;
 
     /// <summary>True while the projection is being rebuilt from the start of the log.</summary>
     public bool IsRebuild { get; } = isRebuild;
 
+    /// <summary>A command to run now, in the projection's transaction (for reads, or writes whose result is needed).</summary>
     public NpgsqlCommand CreateCommand(string sql) => new(sql, Connection, Transaction);
 
-    public NpgsqlBatch CreateBatch() => new(Connection, Transaction);
+    /// <summary>Queues a write to be sent with the transaction's last statement; add its parameters to the returned command.</summary>
+    public NpgsqlBatchCommand Enqueue(string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        queued.Add(command);
+        return command;
+    }
+
+    /// <summary>Sends the queued writes, if any.</summary>
+    internal async Task FlushAsync(CancellationToken ct)
+    {
+        if (queued.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        foreach (var command in queued)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        queued.Clear();
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the queued writes followed by <paramref name="last"/> in one round trip; returns the rows <paramref name="last"/> affected.</summary>
+    internal async Task<int> FlushWithAsync(NpgsqlBatchCommand last, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        foreach (var command in queued)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        queued.Clear();
+        batch.BatchCommands.Add(last);
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return last.RecordsAffected;
+    }
 }
 
 internal sealed record ProjectionRegistration(Type Type, ProjectionLifecycle Lifecycle);

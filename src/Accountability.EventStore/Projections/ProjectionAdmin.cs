@@ -221,6 +221,7 @@ internal sealed class ProjectionAdmin(
             if (readable.Count > 0)
             {
                 await consumer.Projection!.ApplyAsync(context, readable, ct).ConfigureAwait(false);
+                await context.FlushAsync(ct).ConfigureAwait(false);
             }
 
             position = page.Ceiling(position);

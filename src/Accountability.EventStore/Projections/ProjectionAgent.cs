@@ -94,12 +94,13 @@ internal sealed partial class ProjectionAgent(
             }
         }
 
+        var context = new ProjectionContext(connection, transaction, rebuilding);
         if (readable.Count > 0)
         {
-            await consumer.ApplyAsync(new ProjectionContext(connection, transaction, rebuilding), readable, ct).ConfigureAwait(false);
+            await consumer.ApplyAsync(context, readable, ct).ConfigureAwait(false);
         }
 
-        if (!await MoveCheckpointAsync(connection, transaction, from, to, ct).ConfigureAwait(false))
+        if (await context.FlushWithAsync(CheckpointMove(from, to), ct).ConfigureAwait(false) != 1)
         {
             // Someone else moved the checkpoint (a rebuild reset it, or another node ran this page): drop ours.
             await transaction.RollbackAsync(ct).ConfigureAwait(false);
@@ -162,23 +163,25 @@ internal sealed partial class ProjectionAgent(
         return (row.GetInt64(0), await row.IsDBNullAsync(1, ct).ConfigureAwait(false) ? null : row.GetInt64(1));
     }
 
-    private async Task<bool> MoveCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long from, long to, CancellationToken ct)
+    private async Task<bool> MoveCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long from, long to, CancellationToken ct) =>
+        await new ProjectionContext(connection, transaction, isRebuild: false).FlushWithAsync(CheckpointMove(from, to), ct).ConfigureAwait(false) == 1;
+
+    /// <summary>The compare-and-set that moves the checkpoint from <paramref name="from"/> to <paramref name="to"/>: 0 rows when someone else moved it.</summary>
+    private NpgsqlBatchCommand CheckpointMove(long from, long to)
     {
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlBatchCommand(
             $"""
             UPDATE {s}.checkpoints
                SET position = $3, updated_at = now(), owner = $4, status = 'running', last_error = NULL,
                    rebuild_target = CASE WHEN rebuild_target <= $3 THEN NULL ELSE rebuild_target END,
                    rebuild_started_at = CASE WHEN rebuild_target <= $3 THEN NULL ELSE rebuild_started_at END
              WHERE name = $1 AND position = $2
-            """,
-            connection,
-            transaction);
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer.Name });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.Daemon.NodeName });
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        return command;
     }
 
     private async Task DeadLetterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent e, string error, CancellationToken ct)

@@ -74,9 +74,9 @@ internal sealed class StreamCounterProjection(EventStoreOptions options) : IProj
 
     public IReadOnlyList<string> Tables => [$"public.{table}"];
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        await using var command = context.CreateCommand(
+        var command = context.Enqueue(
             $"""
             INSERT INTO public.{table} (stream_id, total, version)
             SELECT s, sum(v), max(ver) FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(s, v, ver) GROUP BY s
@@ -85,7 +85,7 @@ internal sealed class StreamCounterProjection(EventStoreOptions options) : IProj
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.StreamId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => (long)((CheckedIn)e.Data).Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Version).ToArray() });
-        await command.ExecuteNonQueryAsync(ct);
+        return Task.CompletedTask;
     }
 }
 

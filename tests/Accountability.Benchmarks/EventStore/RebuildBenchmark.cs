@@ -62,9 +62,9 @@ internal sealed class MemberTotalsProjection : IProjection
 
     public IReadOnlyList<string> Tables => ["public.member_totals"];
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        await using var command = context.CreateCommand(
+        var command = context.Enqueue(
             """
             INSERT INTO public.member_totals (stream_id, events, total, last_seq)
             SELECT s, count(*), sum(v), max(q) FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(s, v, q) GROUP BY s
@@ -75,6 +75,6 @@ internal sealed class MemberTotalsProjection : IProjection
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.StreamId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => (long)((CheckedIn)e.Data).Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Sequence).ToArray() });
-        await command.ExecuteNonQueryAsync(ct);
+        return Task.CompletedTask;
     }
 }

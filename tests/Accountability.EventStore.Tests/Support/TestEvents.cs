@@ -44,34 +44,29 @@ public sealed class BalanceProjection : IProjection
 
     public IReadOnlyList<string> Tables => ["public.balances"];
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        var batch = context.CreateBatch();
-        await using (batch)
+        foreach (var e in events)
         {
-            foreach (var e in events)
+            var delta = e.Data switch
             {
-                var delta = e.Data switch
-                {
-                    Deposited d => d.Amount,
-                    Withdrawn w => -w.Amount,
-                    _ => 0,
-                };
-                var command = new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO public.balances (stream_id, balance, movements, last_seq) VALUES ($1, $2, 1, $3)
-                    ON CONFLICT (stream_id) DO UPDATE SET balance = balances.balance + excluded.balance,
-                        movements = balances.movements + 1, last_seq = excluded.last_seq
-                    WHERE balances.last_seq < excluded.last_seq
-                    """);
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.StreamId });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = delta });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Sequence });
-                batch.BatchCommands.Add(command);
-            }
-
-            await batch.ExecuteNonQueryAsync(ct);
+                Deposited d => d.Amount,
+                Withdrawn w => -w.Amount,
+                _ => 0,
+            };
+            var command = context.Enqueue(
+                """
+                INSERT INTO public.balances (stream_id, balance, movements, last_seq) VALUES ($1, $2, 1, $3)
+                ON CONFLICT (stream_id) DO UPDATE SET balance = balances.balance + excluded.balance,
+                    movements = balances.movements + 1, last_seq = excluded.last_seq
+                WHERE balances.last_seq < excluded.last_seq
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.StreamId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = delta });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Sequence });
         }
+
+        return Task.CompletedTask;
     }
 }
 
@@ -105,7 +100,7 @@ public sealed class StreamTotalProjection : IProjection
                 await sleep.ExecuteNonQueryAsync(ct);
             }
 
-            await using var command = context.CreateCommand(
+            var command = context.Enqueue(
                 """
                 INSERT INTO public.stream_totals (stream_id, total, version) VALUES ($1, $2, $3)
                 ON CONFLICT (stream_id) DO UPDATE SET total = stream_totals.total + excluded.total, version = excluded.version
@@ -113,7 +108,6 @@ public sealed class StreamTotalProjection : IProjection
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.StreamId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = deposit.Amount });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Version });
-            await command.ExecuteNonQueryAsync(ct);
         }
     }
 }
