@@ -1,5 +1,6 @@
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.AccountEndpoints;
+using Accountability.Api.Infrastructure.EventStore;
 using Accountability.Api.Infrastructure.Http;
 using Accountability.Api.Infrastructure.Mediation;
 
@@ -23,6 +24,7 @@ public static partial class Program
         builder.AddHttpEdge();          // problem details, body and rate limits, security headers, idempotency, health, OpenAPI
         builder.AddAccounts();          // Identity, tokens, external authority, access rules
         builder.AddCommandPipeline();   // MediatR handlers, validators, pipeline behaviours
+        builder.AddEventSourcing();     // the event store: domain events, projections, daemon
 
         var app = builder.Build();
         app.UseHttpEdge();              // the middleware pipeline, in order
