@@ -24,7 +24,7 @@ namespace Accountability.Api.Tests.Infrastructure;
 /// rate limits are lifted (set <see cref="ApiHostOptions.ProductionRateLimits"/> to test them) and password
 /// hashing uses few iterations.</para>
 /// </summary>
-public class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime, IAsyncDisposable
 {
     /// <summary>A password that satisfies the rules; <see cref="RegisterAsync"/> uses it unless told otherwise.</summary>
     public const string DefaultPassword = "correct-horse-battery";
@@ -111,6 +111,8 @@ public class ApiHost : IAsyncLifetime
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         Client = CreateClient();
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
