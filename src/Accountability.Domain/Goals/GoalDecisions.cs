@@ -180,7 +180,9 @@ public static class GoalDecisions
         var goal = RequireOwnGoal(state, group, actor);
         now = now.Utc();
         var clock = DayClock.For(group, member);
-        var date = command.Date ?? clock.CalendarDateAt(now);
+        // A retry that left the date implicit means the date of the first attempt, even after midnight.
+        var date = command.Date
+            ?? (goal.CheckInDates.TryGetValue(command.CheckInId, out var firstDate) ? firstDate : clock.CalendarDateAt(now));
         var errors = new FieldErrors();
         var content = BuildContent(errors, command, goal.MeasureOn(date, now), group);
         errors.ThrowIfAny();
