@@ -1,5 +1,6 @@
 using System.Reflection;
 using Accountability.Api.Infrastructure.Database;
+using Accountability.Api.Infrastructure.Http.Problems;
 using Accountability.Domain;
 using Accountability.EventStore;
 using Accountability.EventStore.Projections;
@@ -39,6 +40,7 @@ internal static class EventStoreSetup
                 Register(options, type, lifecycle);
             }
         });
+        builder.Services.AddSingleton<IExceptionProblemMapper, DomainProblemMapper>();
         return builder;
     }
 
