@@ -14,7 +14,8 @@ internal sealed class LoginValidator : AbstractValidator<Login>
 {
     public LoginValidator()
     {
-        RuleFor(r => r.Email).NotEmpty().MaximumLength(AccountRules.EmailMaxLength);
+        RuleFor(r => r.Email).NotEmpty().MaximumLength(AccountRules.EmailMaxLength)
+            .Must(email => AccountRules.IsPlainText(email, allowSpaces: true)).WithMessage("The e-mail address contains characters that are not allowed.");
         RuleFor(r => r.Password).PasswordShape();
     }
 }

@@ -44,6 +44,8 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next, HttpSettings 
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? settings.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
+            // The unread body stays on the connection: close it so the client does not send its next request there.
+            context.Response.Headers.Connection = "close";
             return ProblemResponses.WriteAsync(context, new ProblemDetails
             {
                 Status = StatusCodes.Status413PayloadTooLarge,

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 
@@ -36,6 +37,11 @@ internal sealed partial class ProblemExceptionHandler(
         {
             var exceptionName = exception.GetType().Name;
             LogClientError(logger, exceptionName, problem.Status ?? 0, httpContext.Request.Method, httpContext.Request.Path.Value, traceId);
+        }
+
+        if (problem.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            httpContext.Response.Headers.Connection = "close";
         }
 
         if (retryAfter is { } delay)
@@ -75,6 +81,17 @@ internal sealed partial class ProblemExceptionHandler(
 
             case JsonException json:
                 return (Malformed(json), null);
+
+            case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter }:
+            case DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } }:
+                // Text PostgreSQL cannot store (a NUL character): the input was bad, whichever field carried it.
+                return (new ProblemDetails
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Type = ProblemTypes.BadRequest,
+                    Title = "Invalid characters.",
+                    Detail = "The request contains characters that cannot be stored, such as NUL.",
+                }, null);
 
             case NpgsqlException database when IsUnavailable(database):
             case TimeoutException:
