@@ -1,3 +1,4 @@
+using Accountability.Api.Features.Access;
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.AccountEndpoints;
 using Accountability.Api.Infrastructure.EventStore;
@@ -25,6 +26,7 @@ public static partial class Program
         builder.AddAccounts();          // Identity, tokens, external authority, access rules
         builder.AddCommandPipeline();   // MediatR handlers, validators, pipeline behaviours
         builder.AddEventSourcing();     // the event store: domain events, projections, daemon
+        builder.AddAccess();            // membership, roles, partners, goal visibility: the access rules every feature uses
 
         var app = builder.Build();
         app.UseHttpEdge();              // the middleware pipeline, in order
