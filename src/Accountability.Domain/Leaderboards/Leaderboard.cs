@@ -29,7 +29,7 @@ public sealed record LeaderboardView(LeaderboardWindow Window, LeaderboardRule R
 /// the figures), ties broken by current streak, then by who reached it first. Members who opted out are
 /// left out of everyone's board but their own, where they see the rank they would have.
 /// </summary>
-public static class Leaderboards
+public static class LeaderboardRanking
 {
     /// <summary>The local dates a window covers for a member whose local date is <paramref name="today"/>.</summary>
     public static (DateOnly From, DateOnly To) WindowDates(LeaderboardWindow window, DateOnly today) => window switch
