@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Accountability.Api.Infrastructure.EventStore;
+using Accountability.Domain;
 using Accountability.Domain.Groups;
 using Accountability.EventStore;
 using Accountability.EventStore.Projections;
@@ -10,6 +11,7 @@ namespace Accountability.Api.Features.Access;
 /// <summary>
 /// <c>rm.groups</c>: one row per cohort with its current settings and invite code. Inline, so a coach who changes
 /// a setting (or issues a code) reads it back at once, and "join by code" finds the group from the code.
+/// <c>version</c> is the group stream's version: the ETag a client sends back with If-Match.
 /// </summary>
 [Projection(ProjectionLifecycle.Inline)]
 internal sealed class GroupsProjection : IProjection
@@ -18,12 +20,9 @@ internal sealed class GroupsProjection : IProjection
 
     public string Name => "access-groups";
 
+    /// <summary>Every event of the group stream: each one moves the stream version the row carries (the ETag).</summary>
     public IReadOnlyCollection<Type> EventTypes { get; } =
-    [
-        typeof(GroupCreated), typeof(GroupDetailsChanged), typeof(GroupTimeZoneChanged), typeof(CheckInPromptsChanged),
-        typeof(GraceRuleChanged), typeof(NumbersVisibilityChanged), typeof(LeaderboardRuleChanged),
-        typeof(InviteCodeIssued), typeof(InviteCodeRevoked), typeof(CoachHandedOver),
-    ];
+        DomainEvents.All.Select(e => e.Type).Where(t => t.Namespace == typeof(GroupCreated).Namespace).ToArray();
 
     public IReadOnlyList<string> Schema { get; } =
     [
@@ -43,9 +42,11 @@ internal sealed class GroupsProjection : IProjection
             leaderboard_rule_version int NOT NULL,
             leaderboard_basis text NOT NULL,
             leaderboard_minimum_due int NOT NULL,
-            created_at timestamptz NOT NULL
+            created_at timestamptz NOT NULL,
+            version bigint NOT NULL
         )
         """,
+        "ALTER TABLE rm.groups ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0",
         "CREATE INDEX IF NOT EXISTS groups_invite_code ON rm.groups (invite_code) WHERE invite_code IS NOT NULL",
     ];
 
@@ -56,6 +57,12 @@ internal sealed class GroupsProjection : IProjection
         foreach (var stored in events)
         {
             Apply(context, stored.Data);
+            if (Domain.Common.StreamIds.TryParse(stored.StreamId, out _, out var groupId))
+            {
+                context.Enqueue("UPDATE rm.groups SET version = $2 WHERE group_id = $1")
+                    .With(groupId, NpgsqlDbType.Uuid)
+                    .With(stored.Version, NpgsqlDbType.Bigint);
+            }
         }
 
         return Task.CompletedTask;
@@ -69,8 +76,8 @@ internal sealed class GroupsProjection : IProjection
                 context.Enqueue(
                         """
                         INSERT INTO rm.groups (group_id, name, description, time_zone, grace_minutes, numbers_visibility, coach_id,
-                                               prompts, leaderboard_rule_version, leaderboard_basis, leaderboard_minimum_due, created_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                               prompts, leaderboard_rule_version, leaderboard_basis, leaderboard_minimum_due, created_at, version)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)
                         ON CONFLICT (group_id) DO NOTHING
                         """)
                     .With(e.GroupId, NpgsqlDbType.Uuid)
