@@ -165,4 +165,12 @@ public sealed class GoalTests
         Assert.NotEqual(Cadence.TimesAWeek(2), Cadence.TimesAWeek(3));
         Assert.Equal(Cadence.On(DayOfWeek.Monday, DayOfWeek.Friday).GetHashCode(), Cadence.On(DayOfWeek.Friday, DayOfWeek.Monday).GetHashCode());
     }
+
+    [Fact]
+    public void A_unit_has_at_most_20_characters_and_an_end_date_cannot_be_moved_into_the_past()
+    {
+        Set(Walk(measure: GoalMeasure.Number(new string('u', 21), 5))).ThenFails(ErrorKind.Validation, GoalUnitTooLong);
+        Existing().When(goal => GoalDecisions.Decide(new ReviseGoal(EndDate: StartDate.AddDays(2)), goal, Group, null, Alice, Utc(2025, 3, 6, 9))).ThenFails(ErrorKind.Validation, GoalEndInPast);
+        Assert.Equal(StartDate.AddDays(3), Existing().When(goal => GoalDecisions.Decide(new ReviseGoal(EndDate: StartDate.AddDays(3)), goal, Group, null, Alice, Utc(2025, 3, 6, 9))).Single<GoalRevised>().EndDate);
+    }
 }

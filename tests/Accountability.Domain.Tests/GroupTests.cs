@@ -407,4 +407,11 @@ public sealed class GroupTests
         Assert.Equal(Utc(2025, 3, 4, 12), clock.ClosesAt(new DateOnly(2025, 3, 3)));
         Assert.Equal(Utc(2025, 3, 5), clock.ClosesAt(new DateOnly(2025, 3, 4)));
     }
+
+    [Fact]
+    public void An_announcement_needs_text_and_a_removal_reason_has_at_most_500_characters()
+    {
+        Cohort().When(state => GroupDecisions.Decide(new PostAnnouncement(Id("a"), "  "), state, Coach, Now)).ThenFails(ErrorKind.Validation, FeedAnnouncementTextRequired);
+        Cohort().When(state => GroupDecisions.Decide(new RemoveMember(Alice, new string('r', 501)), state, Coach, Now)).ThenFails(ErrorKind.Validation, ModerationReasonTooLong);
+    }
 }

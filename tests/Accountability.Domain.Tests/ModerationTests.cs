@@ -157,4 +157,10 @@ public sealed class ModerationTests
         spec.When(g => GroupDecisions.Decide(new UnmuteMember(Carol), g, Coach, Now)).ThenNothing();
         spec.When(g => GroupDecisions.Decide(new UnmuteMember(Bob), g, Coach, Now.AddHours(3))).ThenNothing();
     }
+
+    [Fact]
+    public void A_report_note_has_at_most_1000_characters()
+    {
+        Bob_().When(m => MemberDecisions.Decide(new ReportFeedItem(Id("r"), GroupId, Item, Alice, ReportReason.Other, new string('n', 1001)), m, With(), Bob, Now)).ThenFails(ErrorKind.Validation, ReportNoteTooLong);
+    }
 }

@@ -246,4 +246,11 @@ public sealed class PartnerTests
     }
 
     private static HashSet<DateOnly> Dates(params int[] offsets) => offsets.Select(o => StartDate.AddDays(o)).ToHashSet();
+
+    [Fact]
+    public void A_request_id_names_one_request_only()
+    {
+        var asked = Spec.For<Member>(Member.Evolve).Given(new PartnerRequested(RequestId, GroupId, Alice, Bob, null, Now));
+        asked.When(m => MemberDecisions.Decide(new RequestPartner(RequestId, GroupId, Carol), m, GroupState(), Alice, Now)).ThenFails(ErrorKind.Conflict, PartnersRequestIdReused);
+    }
 }

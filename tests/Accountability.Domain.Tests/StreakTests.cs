@@ -284,4 +284,28 @@ public sealed class StreakTests
         Assert.Empty(progress.Periods);
         Assert.Equal(0, progress.BestStreak);
     }
+
+    [Fact]
+    public void Explain_lists_every_figure_with_the_facts_behind_it()
+    {
+        var correction = Id("correction");
+        var progress = Progress(
+        [
+            DailyGoal(), .. DoneOn(0, 1, 3, 5, 6),
+            new StreakCorrectionRequested(correction, GoalId, GroupId, Alice, Day(2), "Sick", Alice, AfterClose(3)),
+            new StreakCorrectionApproved(correction, GoalId, GroupId, Alice, Day(2), null, Coach, AfterClose(3)),
+        ], AfterClose(6));
+        var figures = progress.Explain().ToDictionary(f => f.Figure);
+        Assert.Equal(["current-streak", "best-streak", "streak-broken-by", "consistency-7", "consistency-28", "baseline-28", "consistency-all-time"], figures.Keys);
+        Assert.Equal(2, figures["current-streak"].Value);
+        Assert.Equal([Day(5), Day(6)], figures["current-streak"].Evidence.Select(e => e.Date));
+        Assert.Equal(3, figures["best-streak"].Value);
+        Assert.Equal(
+            [(EvidenceKind.CheckIn, Day(0)), (EvidenceKind.CheckIn, Day(1)), (EvidenceKind.StreakCorrection, Day(2)), (EvidenceKind.CheckIn, Day(3))],
+            figures["best-streak"].Evidence.Select(e => (e.Kind, e.Date)));
+        Assert.Equal(Day(4), Assert.Single(figures["streak-broken-by"].Periods).FirstDate);
+        // Days 1 to 7: the excused day 2 and the still open day 7 are not counted.
+        Assert.Equal(new Consistency(4, 5), figures["consistency-7"].Consistency);
+        Assert.Equal([Day(1), Day(3), Day(4), Day(5), Day(6)], figures["consistency-7"].Periods.Select(p => p.FirstDate));
+    }
 }

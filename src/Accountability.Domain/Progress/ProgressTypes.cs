@@ -88,6 +88,15 @@ public sealed record Consistency(int Done, int Due)
     }
 }
 
+/// <summary>One figure of a goal's progress and what made it.</summary>
+/// <param name="Figure">A stable key: current-streak, best-streak, streak-broken-by, consistency-7, consistency-28, baseline-28, consistency-all-time.</param>
+/// <param name="Value">The streak length, or the done count of a consistency figure.</param>
+/// <param name="Consistency">For consistency figures: done over due.</param>
+public sealed record FigureExplanation(string Figure, int Value, Consistency? Consistency, IReadOnlyList<PeriodOutcome> Periods)
+{
+    public IReadOnlyList<Evidence> Evidence => Periods.SelectMany(p => p.Evidence).ToList();
+}
+
 /// <summary>A streak and the periods that make it (neutral periods inside it included, so it can be explained).</summary>
 public sealed record StreakRun(int Length, DateOnly? FirstDate, DateOnly? LastDate, DateTimeOffset? ReachedAt, IReadOnlyList<PeriodOutcome> Periods)
 {
@@ -136,7 +145,34 @@ public sealed record GoalProgress(
     public Consistency ConsistencyBetween(DateOnly from, DateOnly to) =>
         PeriodsSettledBetween(from, to).Aggregate(Consistency.None, (sum, p) => sum.Add(new Consistency(Math.Min(p.DoneCount, p.Required), p.Required)));
 
+    /// <summary>
+    /// Every figure with the periods, and so the check-ins, pauses and corrections (by stream, id and date), behind it:
+    /// current-streak, best-streak, streak-broken-by (when a miss ended an earlier streak), consistency-7,
+    /// consistency-28, baseline-28 and consistency-all-time.
+    /// </summary>
+    public IReadOnlyList<FigureExplanation> Explain()
+    {
+        var figures = new List<FigureExplanation>
+        {
+            new("current-streak", CurrentStreak, null, Current.Periods),
+            new("best-streak", BestStreak, null, Best.Periods),
+        };
+        if (BrokenBy is { } broken)
+        {
+            figures.Add(new FigureExplanation("streak-broken-by", 0, null, [broken]));
+        }
+
+        figures.Add(ConsistencyFigure("consistency-7", Last7, Today.AddDays(-6), Today));
+        figures.Add(ConsistencyFigure("consistency-28", Last28, Today.AddDays(-27), Today));
+        figures.Add(ConsistencyFigure("baseline-28", Baseline28, Today.AddDays(-34), Today.AddDays(-7)));
+        figures.Add(ConsistencyFigure("consistency-all-time", AllTime, DateOnly.MinValue, Today));
+        return figures;
+    }
+
     /// <summary>The periods behind <see cref="ConsistencyBetween"/>: the explanation of a consistency figure.</summary>
     public IReadOnlyList<PeriodOutcome> PeriodsSettledBetween(DateOnly from, DateOnly to) =>
         Periods.Where(p => p.CountsForConsistency && p.SettledOn >= from && p.SettledOn <= to).ToList();
+
+    private FigureExplanation ConsistencyFigure(string figure, Consistency value, DateOnly from, DateOnly to) =>
+        new(figure, value.Done, value, PeriodsSettledBetween(from, to));
 }
