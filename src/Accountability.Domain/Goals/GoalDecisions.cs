@@ -553,7 +553,7 @@ public static class GoalDecisions
         }
 
         var cadence = goal.CadenceOn(a, now);
-        return cadence.CountsWeeks && cadence.Equals(goal.CadenceOn(b, now)) && WeekOf(a) == WeekOf(b);
+        return cadence.CountsWeeks() && cadence.Equals(goal.CadenceOn(b, now)) && WeekOf(a) == WeekOf(b);
     }
 
     private static DateOnly WeekOf(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek + 6) % 7));

@@ -74,10 +74,13 @@ public sealed record Cadence(CadenceKind Kind, IReadOnlyList<DayOfWeek>? Days = 
 
     public static Cadence Weekly { get; } = new(CadenceKind.Weekly);
 
-    public bool CountsWeeks => Kind is CadenceKind.TimesPerWeek or CadenceKind.Weekly;
+    // Methods rather than properties: a cadence is stored inside events, and only its data belongs there.
+
+    /// <summary>Whether the streak counts weeks (N times a week, weekly) rather than days.</summary>
+    public bool CountsWeeks() => Kind is CadenceKind.TimesPerWeek or CadenceKind.Weekly;
 
     /// <summary>Done days needed in a full week, for week-counting cadences.</summary>
-    public int PerWeek => Kind == CadenceKind.TimesPerWeek ? TimesPerWeek ?? 1 : 1;
+    public int DaysPerWeek() => Kind == CadenceKind.TimesPerWeek ? TimesPerWeek ?? 1 : 1;
 
     public static Cadence On(params DayOfWeek[] days) => new(CadenceKind.Weekdays, days);
 

@@ -101,7 +101,7 @@ public static class ProgressCalculator
             goal.MemberId,
             context.AsOf,
             today,
-            goal.CadenceOn(today, context.AsOf).CountsWeeks ? StreakUnit.Week : StreakUnit.Day,
+            goal.CadenceOn(today, context.AsOf).CountsWeeks() ? StreakUnit.Week : StreakUnit.Day,
             current,
             best,
             brokenBy >= 0 ? periods[brokenBy] : null,
@@ -150,7 +150,7 @@ public static class ProgressCalculator
             while (date <= limit)
             {
                 var cadence = goal.CadenceOn(date, asOf);
-                if (!cadence.CountsWeeks)
+                if (!cadence.CountsWeeks())
                 {
                     if (DayPeriod(date, cadence) is { } day)
                     {
@@ -279,7 +279,7 @@ public static class ProgressCalculator
                 }
             }
 
-            var required = (cadence.PerWeek * available + 6) / 7;
+            var required = (cadence.DaysPerWeek() * available + 6) / 7;
             var closesAt = clock.ClosesAt(last);
             if (required == 0)
             {
