@@ -115,6 +115,7 @@ public sealed class CoachViewTests
         var progress = ProgressCalculator.Compute(goal, group, null, now);
         var input = CoachQueue.FromProgress(Alice, false, Start.AddDays(-7), [progress], [Utc(2025, 3, 3, 20), Utc(2025, 3, 4, 20)], new HashSet<Guid>(), now);
         Assert.Equal(Id("check-in-2025-03-04"), input.OpenStuckCheckInId);
+        Assert.Equal(Utc(2025, 3, 4, 20), input.OpenStuckSince);
         Assert.Equal([StartDate.AddDays(1)], input.RecentlyMissed.Select(m => m.FirstDate));
         var entry = CoachQueue.Assess(input, now)!;
         Assert.Equal([NeedReason.UnansweredStuck, NeedReason.MissedCheckIns], entry.Reasons.Select(r => r.Reason));

@@ -172,7 +172,7 @@ public static class CoachQueue
             .ToList();
         var stuck = goals
             .Where(g => g.OpenStuck is { } s && !answeredStuckCheckIns.Contains(s.Id))
-            .Select(g => (g.OpenStuck!.Id, At: g.LastCheckInAt ?? now))
+            .Select(g => (g.OpenStuck!.Id, At: g.OpenStuckSince ?? now))
             .OrderBy(s => s.At)
             .FirstOrDefault();
         return new CoachQueueMember(

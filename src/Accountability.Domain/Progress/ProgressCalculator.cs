@@ -94,7 +94,7 @@ public static class ProgressCalculator
             ? StreakRun.Empty
             : new StreakRun(bestLength, periods[bestStart].FirstDate, periods[bestEnd].LastDate, periods[bestEnd].DoneAt, periods[bestStart..(bestEnd + 1)]);
         var today = context.Today;
-        var (lastCheckInAt, lastCheckInDate, openStuck) = context.CheckInFacts();
+        var (lastCheckInAt, lastCheckInDate, openStuck, openStuckSince) = context.CheckInFacts();
         var progress = new GoalProgress(
             goal.Id,
             goal.GroupId,
@@ -120,6 +120,7 @@ public static class ProgressCalculator
             Last28 = progress.ConsistencyBetween(today.AddDays(-27), today),
             Baseline28 = progress.ConsistencyBetween(today.AddDays(-34), today.AddDays(-7)),
             AllTime = progress.ConsistencyBetween(DateOnly.MinValue, today),
+            OpenStuckSince = openStuckSince,
         };
     }
 
@@ -180,11 +181,12 @@ public static class ProgressCalculator
             return periods;
         }
 
-        public (DateTimeOffset? At, DateOnly? Date, Evidence? OpenStuck) CheckInFacts()
+        public (DateTimeOffset? At, DateOnly? Date, Evidence? OpenStuck, DateTimeOffset? StuckSince) CheckInFacts()
         {
             DateTimeOffset? lastAt = null;
             DateOnly? lastDate = null;
             Evidence? stuck = null;
+            DateTimeOffset? stuckSince = null;
             foreach (var checkIn in goal.CheckIns.Values)
             {
                 var version = checkIn.AsOf(asOf);
@@ -200,9 +202,10 @@ public static class ProgressCalculator
 
                 lastDate = checkIn.Date;
                 stuck = version.Content.Stuck ? CheckInEvidence(checkIn) : null;
+                stuckSince = version.Content.Stuck ? version.RecordedAt : null;
             }
 
-            return (lastAt, lastDate, stuck);
+            return (lastAt, lastDate, stuck, stuckSince);
         }
 
         private PeriodOutcome? DayPeriod(DateOnly date, Cadence cadence)

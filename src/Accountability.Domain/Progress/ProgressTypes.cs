@@ -134,6 +134,9 @@ public sealed record GoalProgress(
     Evidence? OpenStuck,
     IReadOnlyList<PeriodOutcome> Periods)
 {
+    /// <summary>When the open "I'm stuck" was said (the instant of that check-in version).</summary>
+    public DateTimeOffset? OpenStuckSince { get; init; }
+
     public int CurrentStreak => Current.Length;
 
     public int BestStreak => Best.Length;
