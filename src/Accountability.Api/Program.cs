@@ -1,4 +1,5 @@
 using Accountability.Api.Features.Access;
+using Accountability.Api.Features.RealTime;
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.AccountEndpoints;
 using Accountability.Api.Infrastructure.EventStore;
@@ -27,12 +28,14 @@ public static partial class Program
         builder.AddCommandPipeline();   // MediatR handlers, validators, pipeline behaviours
         builder.AddEventSourcing();     // the event store: domain events, projections, daemon
         builder.AddAccess();            // membership, roles, partners, goal visibility: the access rules every feature uses
+        builder.AddRealTime();          // the feed hub, this process's relay from the event log, HTTP catch-up
 
         var app = builder.Build();
         app.UseHttpEdge();              // the middleware pipeline, in order
 
         app.MapHttpEdge();              // /health/live, /health/ready, /openapi/v1.json
         app.MapAccountApi();            // /api/v1/account
+        app.MapRealTime();              // /hubs/feed, /api/v1/feed/updates
         return app;
     }
 }

@@ -1,0 +1,211 @@
+using System.Threading.Channels;
+using Accountability.EventStore;
+using Accountability.EventStore.Reading;
+using Npgsql;
+
+namespace Accountability.Api.Features.RealTime;
+
+/// <summary>
+/// The relay of this process: follows the event log from its head at start-up, in order and never past the safe
+/// high-water mark (woken by this process's appends and by NOTIFY from the others), routes each event and pushes
+/// it to the connections this process holds. Every process runs one; the log is the backplane. It keeps no
+/// checkpoint: a push lost to a restart is recovered by the client's resume.
+/// </summary>
+/// <remarks>
+/// Routing (read-model look-ups) runs ahead for up to <see cref="RealTimeSettings.RoutingLookahead"/> events in
+/// parallel; the events are then applied strictly in order.
+/// </remarks>
+internal sealed partial class FeedRelay(
+    IEventStore store,
+    EventLogFollower follower,
+    FeedRouter router,
+    FeedConnections connections,
+    LeaderboardNotices leaderboards,
+    RealTimeSettings settings,
+    EventStoreOptions storeOptions,
+    ILogger<FeedRelay> logger) : BackgroundService
+{
+    private readonly IReadOnlyList<string> typeNames = follower.TypeNames(FeedRouter.EventTypes);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the server accepts connections, so a resume never waits on a relay that has not started.
+        connections.StartAt(await store.ReadHighWaterMarkAsync(cancellationToken));
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var ticks = TickAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RelayAsync(connections.RelayPosition, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                LogRelayInterrupted(logger, connections.RelayPosition, ex.Message);
+                await DelayAsync(storeOptions.Daemon.RetryDelay, stoppingToken);
+            }
+        }
+
+        await ticks;
+    }
+
+    private async Task RelayAsync(long after, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var routed = Channel.CreateBounded<(StoredEvent Event, Task<RoutedEvent> Routing)>(
+            new BoundedChannelOptions(Math.Max(1, settings.RoutingLookahead)) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var stored in follower.FollowAsync(after, typeNames, stop.Token))
+                    {
+                        await routed.Writer.WriteAsync((stored, router.RouteAsync(stored, stop.Token)), stop.Token);
+                    }
+
+                    routed.Writer.TryComplete();
+                }
+                catch (Exception ex)
+                {
+                    routed.Writer.TryComplete(ex);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var (stored, routing) in routed.Reader.ReadAllAsync(stop.Token))
+            {
+                var result = await RoutedAsync(stored, routing, stop.Token);
+                await connections.ApplyAsync(result, stop.Token);
+                if (result.LeaderboardGroup is { } group)
+                {
+                    leaderboards.Changed(group, result.Sequence);
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading;
+        }
+    }
+
+    /// <summary>The routing of one event; retried while the database is away, skipped (and logged) only if routing itself is broken.</summary>
+    private async Task<RoutedEvent> RoutedAsync(StoredEvent stored, Task<RoutedEvent> routing, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await routing;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                LogRoutingRetry(logger, stored.Sequence, ex.Message);
+                await DelayAsync(storeOptions.Daemon.RetryDelay, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt >= 2)
+            {
+                LogRoutingFailed(logger, ex, stored.Sequence, stored.EventType);
+                return RoutedEvent.Nothing(stored.Sequence);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await DelayAsync(storeOptions.Daemon.RetryDelay, ct);
+            }
+
+            routing = router.RouteAsync(stored, ct);
+        }
+    }
+
+    /// <summary>Releases expired holds and sends due leaderboard notices, a few times a second.</summary>
+    private async Task TickAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                await connections.ReleaseExpiredHoldsAsync(ct);
+                foreach (var delivery in leaderboards.Due())
+                {
+                    await connections.PublishAsync(delivery, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed relay interrupted after sequence {Sequence} ({Reason}); resuming")]
+    private static partial void LogRelayInterrupted(ILogger logger, long sequence, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed routing of event {Sequence} failed ({Reason}); retrying")]
+    private static partial void LogRoutingRetry(ILogger logger, long sequence, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed routing of event {Sequence} ({EventType}) keeps failing; it is skipped")]
+    private static partial void LogRoutingFailed(ILogger logger, Exception exception, long sequence, string eventType);
+}
+
+/// <summary>
+/// Coalesces leaderboard changes: at most one <c>leaderboardChanged</c> per group per
+/// <see cref="RealTimeSettings.LeaderboardInterval"/>, carrying the last event that changed the board.
+/// </summary>
+internal sealed class LeaderboardNotices(RealTimeSettings settings, TimeProvider time)
+{
+    private readonly Dictionary<Guid, (long Sequence, bool Dirty, DateTimeOffset LastSent)> groups = [];
+
+    public void Changed(Guid groupId, long sequence)
+    {
+        lock (groups)
+        {
+            var last = groups.TryGetValue(groupId, out var entry) ? entry.LastSent : DateTimeOffset.MinValue;
+            groups[groupId] = (sequence, true, last);
+        }
+    }
+
+    public IReadOnlyList<Delivery> Due()
+    {
+        var now = time.GetUtcNow();
+        var due = new List<Delivery>();
+        lock (groups)
+        {
+            foreach (var (groupId, entry) in groups.ToList())
+            {
+                if (entry.Dirty && now - entry.LastSent >= settings.LeaderboardInterval)
+                {
+                    due.Add(new Delivery(Audience.Group(groupId), new LeaderboardChangedMessage(entry.Sequence, groupId)));
+                    groups[groupId] = (entry.Sequence, false, now);
+                }
+                else if (!entry.Dirty && now - entry.LastSent >= settings.LeaderboardInterval)
+                {
+                    groups.Remove(groupId);
+                }
+            }
+        }
+
+        return due;
+    }
+}
