@@ -1,4 +1,6 @@
 using Accountability.Api.Features.Access;
+using Accountability.Api.Features.Groups;
+using Accountability.Api.Features.Members;
 using Accountability.Api.Features.RealTime;
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.AccountEndpoints;
@@ -35,6 +37,8 @@ public static partial class Program
 
         app.MapHttpEdge();              // /health/live, /health/ready, /openapi/v1.json
         app.MapAccountApi();            // /api/v1/account
+        app.MapGroupsApi();             // /api/v1/groups: cohorts, settings, invite codes, roster, roles
+        app.MapMembersApi();            // /api/v1/me: time zone, pauses
         app.MapRealTime();              // /hubs/feed, /api/v1/feed/updates
         return app;
     }

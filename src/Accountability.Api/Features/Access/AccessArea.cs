@@ -1,10 +1,12 @@
+using Accountability.Api.Features.Access.Commands;
 using Accountability.Api.Identity.Access;
 
 namespace Accountability.Api.Features.Access;
 
 /// <summary>
 /// Who may do what: <see cref="Membership"/> over the inline access tables (found by their projection attribute),
-/// <see cref="MemberNames"/>, and an evaluator for each of <see cref="AccessRules"/>.
+/// <see cref="MemberNames"/>, an evaluator for each of <see cref="AccessRules"/>, and the write path every command
+/// takes (<see cref="EventWriter"/>, <see cref="RequestActor"/>).
 /// </summary>
 public static class AccessArea
 {
@@ -14,6 +16,8 @@ public static class AccessArea
         var services = builder.Services;
         services.AddSingleton<Membership>();
         services.AddSingleton<MemberNames>();
+        services.AddSingleton<EventWriter>();
+        services.AddScoped<RequestActor>();
         services.AddScoped<IAccessRuleEvaluator, GroupMemberEvaluator>();
         services.AddScoped<IAccessRuleEvaluator, GroupStaffEvaluator>();
         services.AddScoped<IAccessRuleEvaluator, GroupCoachEvaluator>();

@@ -3,22 +3,21 @@ using FluentValidation;
 namespace Accountability.Api.Features.Access.Commands;
 
 /// <summary>
-/// Field rules shared by the write commands. Lengths and business rules are the domain's; these keep out what
+/// Field rules shared by the write commands. Required fields, lengths and business rules are the domain's (its
+/// problem types name the exact rule); these keep out what
 /// no domain rule should ever see: text that PostgreSQL cannot store or that spoofs its display (NUL, control and
 /// bidirectional formatting characters), empty ids and unknown enum names.
 /// </summary>
 internal static class TextRules
 {
     /// <summary>One line of text (titles, names, reasons): no control or invisible formatting characters.</summary>
-    public static IRuleBuilderOptions<T, string?> SingleLine<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
-        rule.MaximumLength(maxLength)
-            .Must(value => value is null || IsClean(value, multiLine: false))
+    public static IRuleBuilderOptions<T, string?> SingleLine<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(value => value is null || IsClean(value, multiLine: false))
             .WithMessage("The text contains control, invisible or direction-changing characters.");
 
     /// <summary>Free text (notes, comments): line breaks and tabs allowed, other control characters not.</summary>
-    public static IRuleBuilderOptions<T, string?> MultiLine<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
-        rule.MaximumLength(maxLength)
-            .Must(value => value is null || IsClean(value, multiLine: true))
+    public static IRuleBuilderOptions<T, string?> MultiLine<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(value => value is null || IsClean(value, multiLine: true))
             .WithMessage("The text contains control, invisible or direction-changing characters.");
 
     public static IRuleBuilderOptions<T, Guid> RequiredId<T>(this IRuleBuilder<T, Guid> rule) =>

@@ -21,7 +21,7 @@ public sealed record WriteOptions(string Command, long? IfMatch = null, Guid? Cl
 /// never turns an honest command into a 409. Decisions are naturally idempotent (a retry that would change
 /// nothing decides no events), and event ids derived from the client's id make a replayed append a no-op.
 /// </summary>
-public sealed class StreamWriter(IEventStore store, TimeProvider time)
+public sealed class EventWriter(IEventStore store, TimeProvider time)
 {
     public const int MaxRetries = 3;
 
