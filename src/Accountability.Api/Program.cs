@@ -1,4 +1,6 @@
 using Accountability.Api.Features.Access;
+using Accountability.Api.Features.CheckIns;
+using Accountability.Api.Features.Goals;
 using Accountability.Api.Features.Groups;
 using Accountability.Api.Features.Members;
 using Accountability.Api.Features.RealTime;
@@ -39,6 +41,8 @@ public static partial class Program
         app.MapAccountApi();            // /api/v1/account
         app.MapGroupsApi();             // /api/v1/groups: cohorts, settings, invite codes, roster, roles
         app.MapMembersApi();            // /api/v1/me: time zone, pauses
+        app.MapGoalsApi();              // /api/v1/goals, /api/v1/groups/{groupId}/goals: goals and streak corrections
+        app.MapCheckInsApi();           // /api/v1/goals/{goalId}/check-ins, /api/v1/groups/{groupId}/today
         app.MapRealTime();              // /hubs/feed, /api/v1/feed/updates
         return app;
     }
