@@ -44,16 +44,20 @@ internal sealed class FeedCatchUp(IEventStore store, FeedRouter router, EventLog
                 {
                     var routed = await router.RouteAsync(stored, ct);
                     var visible = routed.Deliveries.Where(viewer.Sees).Select(d => d.Message).ToList();
-                    if (messages.Count > 0 && messages.Count + visible.Count > maxMessages)
+                    var board = routed.LeaderboardGroup is { } group && viewer.Channels.Contains(FeedChannels.Group(group)) ? group : (Guid?)null;
+
+                    // The page's leaderboard notices count towards its size too.
+                    var size = messages.Count + boards.Count + visible.Count + (board is { } g && !boards.ContainsKey(g) ? 1 : 0);
+                    if (messages.Count + boards.Count > 0 && size > maxMessages)
                     {
                         full = true;
                         break;
                     }
 
                     messages.AddRange(visible);
-                    if (routed.LeaderboardGroup is { } group && viewer.Channels.Contains(FeedChannels.Group(group)))
+                    if (board is { } changed)
                     {
-                        boards[group] = stored.Sequence;
+                        boards[changed] = stored.Sequence;
                     }
                 }
 
