@@ -3,6 +3,8 @@ using Accountability.Api.Features.CheckIns;
 using Accountability.Api.Features.Goals;
 using Accountability.Api.Features.Groups;
 using Accountability.Api.Features.Members;
+using Accountability.Api.Features.Moderation;
+using Accountability.Api.Features.Partners;
 using Accountability.Api.Features.RealTime;
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.AccountEndpoints;
@@ -43,6 +45,8 @@ public static partial class Program
         app.MapMembersApi();            // /api/v1/me: time zone, pauses
         app.MapGoalsApi();              // /api/v1/goals, /api/v1/groups/{groupId}/goals: goals and streak corrections
         app.MapCheckInsApi();           // /api/v1/goals/{goalId}/check-ins, /api/v1/groups/{groupId}/today
+        app.MapPartnersApi();           // /api/v1/groups/{groupId}/...: pairs, partner requests, nudges, kudos, comments
+        app.MapModerationApi();         // /api/v1/groups/{groupId}/...: announcements, hide/restore, mutes, reports
         app.MapRealTime();              // /hubs/feed, /api/v1/feed/updates
         return app;
     }
