@@ -12,7 +12,8 @@ public sealed record Written<T>(T? State, long Version, IReadOnlyList<object> Ev
 /// <summary>How a write guards itself against concurrent writers and retries.</summary>
 /// <param name="IfMatch">The version the client read (If-Match): a mismatch is 412 and nothing is retried.</param>
 /// <param name="ClientId">The client's own id for this act (check-in id, pause id ...): event ids derive from it.</param>
-public sealed record WriteOptions(string Command, long? IfMatch = null, Guid? ClientId = null);
+/// <param name="At">Decide as of this instant instead of now: for replaying a history (the demo cohort), never for requests.</param>
+public sealed record WriteOptions(string Command, long? IfMatch = null, Guid? ClientId = null, DateTimeOffset? At = null);
 
 /// <summary>
 /// The write path every command takes: fetch the stream for writing, decide (pure domain decision, fed with
@@ -50,7 +51,7 @@ public sealed class EventWriter(IEventStore store, TimeProvider time)
                 throw ETags.PreconditionFailed(stream.Version);
             }
 
-            var events = await decide(stream.State, time.GetUtcNow());
+            var events = await decide(stream.State, options.At ?? time.GetUtcNow());
             if (events.Count == 0)
             {
                 return new Written<T>(stream.State, stream.Version, []);
