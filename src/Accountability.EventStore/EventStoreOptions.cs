@@ -86,6 +86,9 @@ public sealed class DaemonOptions
     /// <summary>How often a standby tries to become leader, and the leader checks its lock connection.</summary>
     public TimeSpan LeadershipInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How many times one failing event is tried on its own before it goes to the dead letters.</summary>
+    public int AttemptsBeforeDeadLetter { get; set; } = 3;
+
     /// <summary>Pause after a transient failure (database unreachable) before trying again.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -117,24 +117,34 @@ internal sealed partial class ProjectionAgent(
         var position = from;
         foreach (var e in events)
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                if (!await ApplyAsync(connection, position, e.Sequence, [e], rebuilding, ct).ConfigureAwait(false))
+                try
                 {
-                    return;
-                }
-            }
-            catch (Exception ex) when (!AppendWriter.IsUnavailable(ex) && ex is not OperationCanceledException)
-            {
-                await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-                await DeadLetterAsync(connection, transaction, e, ex.ToString(), ct).ConfigureAwait(false);
-                if (!await MoveCheckpointAsync(connection, transaction, position, e.Sequence, ct).ConfigureAwait(false))
-                {
-                    return;
-                }
+                    if (!await ApplyAsync(connection, position, e.Sequence, [e], rebuilding, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
 
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                LogDeadLettered(logger, consumer.Name, e.Sequence, e.EventType, ex.Message);
+                    break;
+                }
+                catch (Exception ex) when (!AppendWriter.IsUnavailable(ex) && ex is not OperationCanceledException && attempt < options.Daemon.AttemptsBeforeDeadLetter)
+                {
+                    await Task.Delay(options.Daemon.RetryDelay * attempt, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!AppendWriter.IsUnavailable(ex) && ex is not OperationCanceledException)
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    await DeadLetterAsync(connection, transaction, e, ex.ToString(), ct).ConfigureAwait(false);
+                    if (!await MoveCheckpointAsync(connection, transaction, position, e.Sequence, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    LogDeadLettered(logger, consumer.Name, e.Sequence, e.EventType, ex.Message);
+                    break;
+                }
             }
 
             position = e.Sequence;

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Accountability.EventStore.Projections;
+using Accountability.EventStore.Tests.Support;
+
+namespace Accountability.EventStore.Tests;
+
+/// <summary>Handles deposits outside the store (as an outbox relay would): at least once, in order, checkpointed.</summary>
+public sealed class DepositRelay : ISubscription
+{
+    public static readonly ConcurrentQueue<long> Handled = new();
+    private static int failuresLeftFor13 = 2;
+
+    public string Name => "deposit-relay";
+
+    public IReadOnlyCollection<Type> EventTypes => [typeof(Deposited)];
+
+    public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            if (((Deposited)e.Data).Amount == 13 && Interlocked.Decrement(ref failuresLeftFor13) >= 0)
+            {
+                throw new InvalidOperationException("relay target unavailable for 13");
+            }
+
+            if (((Deposited)e.Data).Amount == 666)
+            {
+                throw new InvalidOperationException("this deposit can never be relayed");
+            }
+
+            Handled.Enqueue(e.Sequence);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class SubscriptionAndStartupTests
+{
+    [Fact]
+    public async Task A_subscription_gets_every_event_in_order_and_a_poison_event_is_dead_lettered()
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), o => o.AddSubscription<DepositRelay>());
+        var expected = new List<long>();
+        foreach (var amount in new[] { 1, 2, 13, 4, 666, 6 })
+        {
+            var result = await store.Store.AppendAsync("account-relay", ExpectedVersion.Any, [new EventData(new Noted("ignored")), new EventData(new Deposited(amount))]);
+            if (amount != 666)
+            {
+                expected.Add(result.LastSequence);
+            }
+        }
+
+        await store.Admin.WaitForNonStaleAsync(TimeSpan.FromSeconds(30));
+
+        // At least once: a page that failed part-way is retried, so an event may be handled twice, never skipped.
+        Assert.Equal(expected, DepositRelay.Handled.Distinct().Order().ToList());
+        Assert.Equal(DepositRelay.Handled.Distinct().ToList(), DepositRelay.Handled.Distinct().Order().ToList());
+        var letter = Assert.Single(await store.Admin.GetDeadLettersAsync("deposit-relay"));
+        Assert.Contains("can never be relayed", letter.Error, StringComparison.Ordinal);
+        Assert.Equal(await store.Store.ReadHighWaterMarkAsync(), await store.ScalarAsync("SELECT position FROM es.checkpoints WHERE name = 'deposit-relay'"));
+    }
+
+    [Fact]
+    public async Task Several_processes_starting_at_once_on_an_empty_database_all_come_up_with_one_schema()
+    {
+        var database = await TestStore.NewDatabaseAsync();
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => TestStore.StartAsync(database, TestStore.WithProjections, node: $"node-{i}"))));
+        try
+        {
+            await Task.WhenAll(stores.Select((s, i) => s.Store.AppendAsync($"account-{i}", ExpectedVersion.NoStream, [new EventData(new Deposited(1))])));
+            await stores[0].Admin.WaitForNonStaleAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(4, await stores[0].ScalarAsync("SELECT count(*) FROM es.events"));
+            Assert.Equal(2, await stores[0].ScalarAsync("SELECT count(*) FROM es.checkpoints"));
+            Assert.Equal(4, await stores[0].ScalarAsync("SELECT count(*) FROM public.seen"));
+            Assert.Equal(1, stores.Count(s => s.Daemon!.IsLeader));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+}
