@@ -11,6 +11,7 @@ internal static class BenchmarkRunner
         ["append"] = AppendBenchmark.RunAsync,
         ["rebuild"] = RebuildBenchmark.RunAsync,
         ["gap-safety"] = GapSafetyBenchmark.RunAsync,
+        ["fanout"] = RealTime.FanoutBenchmark.RunAsync,
     };
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
