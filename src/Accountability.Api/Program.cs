@@ -1,10 +1,13 @@
 using Accountability.Api.Features.Access;
+using Accountability.Api.Features.Admin;
 using Accountability.Api.Features.CheckIns;
+using Accountability.Api.Features.Feed;
 using Accountability.Api.Features.Goals;
 using Accountability.Api.Features.Groups;
 using Accountability.Api.Features.Members;
 using Accountability.Api.Features.Moderation;
 using Accountability.Api.Features.Partners;
+using Accountability.Api.Features.Progress;
 using Accountability.Api.Features.RealTime;
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.AccountEndpoints;
@@ -35,6 +38,7 @@ public static partial class Program
         builder.AddEventSourcing();     // the event store: domain events, projections, daemon
         builder.AddAccess();            // membership, roles, partners, goal visibility: the access rules every feature uses
         builder.AddRealTime();          // the feed hub, this process's relay from the event log, HTTP catch-up
+        builder.AddReadSide();          // read models' readers, AutoMapper (rows to responses), the operator rule
 
         var app = builder.Build();
         app.UseHttpEdge();              // the middleware pipeline, in order
@@ -48,6 +52,9 @@ public static partial class Program
         app.MapPartnersApi();           // /api/v1/groups/{groupId}/...: pairs, partner requests, nudges, kudos, comments
         app.MapModerationApi();         // /api/v1/groups/{groupId}/...: announcements, hide/restore, mutes, reports
         app.MapRealTime();              // /hubs/feed, /api/v1/feed/updates
+        app.MapProgressApi();           // /api/v1/goals/{goalId}/progress, /api/v1/groups/{groupId}/members/{memberId}/progress: streaks, consistency, explain, as of
+        app.MapFeedApi();               // /api/v1/groups/{groupId}/feed: shared check-ins, wins, announcements, kudos, comments
+        app.MapAdminApi();              // /api/v1/admin: projection status and lag, dead letters, rebuilds (operators only)
         return app;
     }
 }
