@@ -73,7 +73,7 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal("for my partner", partnerUpdate.Data.GetProperty("checkIn").GetProperty("note").GetString());
 
         // A plain member: the group one only, as a summary (this group does not show individual numbers).
-        var summary = await memberClient.WaitForMessageAsync("feedItemAdded");
+        var summary = await memberClient.WaitForMessageAsync("feedItemAdded", IsCheckIn);
         Assert.Equal(toGroup, summary.Data.GetProperty("item").GetProperty("itemId").GetGuid());
         var detail = summary.Data.GetProperty("item").GetProperty("checkIn");
         Assert.Equal("summary", detail.GetProperty("detail").GetString());
@@ -82,7 +82,7 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
         // (Leaderboard notices say only "the board changed as of N", whoever's check-in moved it.)
         await Task.Delay(Quiet);
         Assert.DoesNotContain(partnerClient.Messages, m => m.Sequence == coachSequence && m.Type != "leaderboardChanged");
-        Assert.Equal(["feedItemAdded"], memberClient.Messages.Where(m => m.Type != "leaderboardChanged").Select(m => m.Type));
+        Assert.Equal([groupSequence], memberClient.Messages.Where(m => IsCheckIn(m.Data) || m.Type is "partnerCheckIn" or "coachQueueChanged").Select(m => m.Sequence));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
             }
 
             var (checkIn, _) = await world.CheckInAsync(members[0], group, goal, note: "something off topic");
-            await Task.WhenAll(clients.Select(c => c.WaitForMessageAsync("feedItemAdded")));
+            await Task.WhenAll(clients.Select(c => c.WaitForMessageAsync("feedItemAdded", IsCheckIn)));
             var hidden = await world.HideAsync(group, checkIn, coach);
 
             foreach (var client in clients)
@@ -171,6 +171,9 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
         await Task.Delay(Quiet);
         Assert.Empty(client.Messages);
     }
+
+    internal static bool IsCheckIn(JsonElement data) =>
+        data.TryGetProperty("item", out var item) && item.GetProperty("kind").GetString() == "checkIn";
 
     private static Guid? CheckInId(JsonElement data) =>
         data.TryGetProperty("checkIn", out var checkIn) && checkIn.ValueKind == JsonValueKind.Object ? checkIn.GetProperty("checkInId").GetGuid() : null;

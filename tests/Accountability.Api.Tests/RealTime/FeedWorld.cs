@@ -10,9 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Accountability.Api.Tests.RealTime;
 
 /// <summary>
-/// Arranges what the feed tests need on a real host: groups, invites, joins and removals through the HTTP API with
-/// real tokens; goals, check-ins and moderation as the domain events their commands append (through the event
-/// store, the same path the commands take).
+/// Arranges what the feed tests need on a real host, through the HTTP API with real tokens: groups, invites, joins,
+/// removals, pairs, goals, check-ins and hides. Sequences are read back from the event store.
 /// </summary>
 public sealed class FeedWorld(ApiHost host)
 {
@@ -58,39 +57,55 @@ public sealed class FeedWorld(ApiHost host)
 
     public async Task<Guid> SetGoalAsync(TestMember member, Guid groupId, GoalVisibility visibility = GoalVisibility.Group)
     {
-        var goalId = Guid.NewGuid();
-        await Store.AppendAsync(StreamIds.Goal(goalId), ExpectedVersion.NoStream,
-        [
-            new EventData(new GoalSet(goalId, groupId, member.Id, "Run 5 km", null, GoalMeasure.Number("km", 5), Cadence.Daily,
-                new DateOnly(2026, 1, 1), null, null, null, visibility, DateTimeOffset.UtcNow)),
-        ]);
-        return goalId;
+        using var response = await host.ClientFor(member).PostAsJsonAsync($"api/v1/groups/{groupId}/goals", new
+        {
+            title = "Run 5 km",
+            measure = new { kind = "number", unit = "km", target = 5, direction = "at-least" },
+            cadence = new { kind = "daily" },
+            visibility = visibility switch
+            {
+                GoalVisibility.Group => "group",
+                GoalVisibility.PartnersAndCoach => "partners-and-coach",
+                _ => "coach-only",
+            },
+        });
+        await EnsureAsync(response, "set goal");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("goalId").GetGuid();
     }
 
-    /// <summary>Posts a check-in on the goal; returns its id and the event's sequence.</summary>
+    /// <summary>
+    /// Posts today's check-in on the goal over HTTP (a second one the same day amends it); returns the check-in's id
+    /// and the sequence of the event it appended.
+    /// </summary>
     public async Task<(Guid CheckInId, long Sequence)> CheckInAsync(TestMember member, Guid groupId, Guid goalId, string note = "felt great", bool share = true)
     {
-        var checkInId = Guid.NewGuid();
-        var now = DateTimeOffset.UtcNow;
-        var result = await Store.AppendAsync(StreamIds.Goal(goalId), ExpectedVersion.Any,
-        [
-            new EventData(new CheckInPosted(checkInId, goalId, groupId, member.Id, DateOnly.FromDateTime(now.UtcDateTime), true, 5.2m, note,
-                [], 4, false, share, now, "Europe/Paris", DateOnly.FromDateTime(now.UtcDateTime))),
-        ]);
-        return (checkInId, result.LastSequence);
+        using var response = await host.ClientFor(member).PostAsJsonAsync($"api/v1/goals/{goalId}/check-ins", new
+        {
+            checkInId = Guid.NewGuid(),
+            done = true,
+            value = 5.2m,
+            note,
+            mood = 4,
+            shareToFeed = share,
+        });
+        await EnsureAsync(response, "check in");
+        var checkInId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checkInId").GetGuid();
+        var stored = (await Store.ReadStreamAsync(StreamIds.Goal(goalId)))
+            .Last(e => e.Data is CheckInPosted p && p.CheckInId == checkInId || e.Data is CheckInAmended a && a.CheckInId == checkInId);
+        return (checkInId, stored.Sequence);
     }
 
     public async Task<long> HideAsync(Guid groupId, Guid itemId, TestMember coach)
     {
-        var result = await Store.AppendAsync(StreamIds.Group(groupId), ExpectedVersion.Any,
-            [new EventData(new FeedItemHidden(groupId, itemId, "Off topic", coach.Id, DateTimeOffset.UtcNow))]);
-        return result.LastSequence;
+        using var response = await host.ClientFor(coach).PostAsJsonAsync($"api/v1/groups/{groupId}/items/{itemId}/hide", new { reason = "Off topic" });
+        await EnsureAsync(response, "hide item");
+        return (await Store.ReadStreamAsync(StreamIds.Group(groupId))).Last(e => e.Data is FeedItemHidden h && h.ItemId == itemId).Sequence;
     }
 
     public async Task PairAsync(Guid groupId, TestMember coach, TestMember first, TestMember second)
     {
-        await Store.AppendAsync(StreamIds.Group(groupId), ExpectedVersion.Any,
-            [new EventData(new PartnersPaired(groupId, Guid.NewGuid(), first.Id, second.Id, null, coach.Id, DateTimeOffset.UtcNow))]);
+        using var response = await host.ClientFor(coach).PostAsJsonAsync($"api/v1/groups/{groupId}/pairs", new { firstMemberId = first.Id, secondMemberId = second.Id });
+        await EnsureAsync(response, "pair partners");
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response, string what)
