@@ -28,7 +28,7 @@ public static class AccessRules
     /// <summary>
     /// Routes <c>memberId</c> and <c>groupId</c>: the member themself or the group's staff. Other members: 403;
     /// outsiders, or a member id not in the group: 404. Without <c>groupId</c>: the member, or staff of any group the
-    /// member is active in.
+    /// member is active in; people who share a group with them: 403; others: 404.
     /// </summary>
     public static readonly AccessRule MemberSelfOrStaff = new("member-self-or-staff", "the member in the route, or staff of their group");
 
@@ -139,10 +139,14 @@ internal sealed class MemberSelfOrStaffEvaluator(Membership membership) : IAcces
             }
 
             var theirs = (await membership.GroupsOfAsync(memberId, cancellationToken)).Select(g => g.GroupId).ToHashSet();
-            var mine = await membership.GroupsOfAsync(context.MemberId, cancellationToken);
-            return mine.Any(g => g.Role is GroupRole.Coach or GroupRole.CoCoach && theirs.Contains(g.GroupId))
-                ? AccessDecision.Allow
-                : AccessDecision.Hide;
+            var shared = (await membership.GroupsOfAsync(context.MemberId, cancellationToken)).Where(g => theirs.Contains(g.GroupId)).ToList();
+            if (shared.Any(g => g.Role is GroupRole.Coach or GroupRole.CoCoach))
+            {
+                return AccessDecision.Allow;
+            }
+
+            // Someone who shares a group with the member knows them, but may not act for them.
+            return shared.Count > 0 ? AccessDecision.Forbid : AccessDecision.Hide;
         }
 
         var caller = await membership.RoleInAsync(groupId, context.MemberId, cancellationToken);
