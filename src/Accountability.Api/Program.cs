@@ -1,12 +1,16 @@
 using Accountability.Api.Features.Access;
 using Accountability.Api.Features.Admin;
 using Accountability.Api.Features.CheckIns;
+using Accountability.Api.Features.CoachViews;
+using Accountability.Api.Features.Export;
 using Accountability.Api.Features.Feed;
 using Accountability.Api.Features.Goals;
 using Accountability.Api.Features.Groups;
+using Accountability.Api.Features.Leaderboards;
 using Accountability.Api.Features.Members;
 using Accountability.Api.Features.Moderation;
 using Accountability.Api.Features.Partners;
+using Accountability.Api.Features.PartnerView;
 using Accountability.Api.Features.Progress;
 using Accountability.Api.Features.RealTime;
 using Accountability.Api.Identity;
@@ -54,6 +58,10 @@ public static partial class Program
         app.MapRealTime();              // /hubs/feed, /api/v1/feed/updates
         app.MapProgressApi();           // /api/v1/goals/{goalId}/progress, /api/v1/groups/{groupId}/members/{memberId}/progress: streaks, consistency, explain, as of
         app.MapFeedApi();               // /api/v1/groups/{groupId}/feed: shared check-ins, wins, announcements, kudos, comments
+        app.MapLeaderboardsApi();       // /api/v1/groups/{groupId}/leaderboard: this week, rolling 4 weeks, all time
+        app.MapCoachViewsApi();         // /api/v1/groups/{groupId}/coach/dashboard and /coach/queue, a member's timeline
+        app.MapPartnerViewApi();        // /api/v1/groups/{groupId}/partners/{memberId}/view: a partner's goals, check-ins, pair streak
+        app.MapExportApi();             // /api/v1/me/export, /api/v1/groups/{groupId}/export: all one's events, a cohort's
         app.MapAdminApi();              // /api/v1/admin: projection status and lag, dead letters, rebuilds (operators only)
         return app;
     }

@@ -28,10 +28,11 @@ public static class AdminRules
     public static readonly AccessRule ServiceAdmin = new("service-admin", "an operator listed in Admin:MemberIds");
 }
 
-internal sealed class ServiceAdminEvaluator(AdminSettings settings) : IAccessRuleEvaluator
+/// <summary>Reads the operators from configuration on every call, so a reloaded configuration takes effect at once.</summary>
+internal sealed class ServiceAdminEvaluator(IConfiguration configuration) : IAccessRuleEvaluator
 {
     public AccessRule Rule => AdminRules.ServiceAdmin;
 
     public ValueTask<AccessDecision> EvaluateAsync(AccessContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(settings.MemberIds.Contains(context.MemberId) ? AccessDecision.Allow : AccessDecision.Forbid);
+        ValueTask.FromResult(AdminSettings.From(configuration).MemberIds.Contains(context.MemberId) ? AccessDecision.Allow : AccessDecision.Forbid);
 }

@@ -25,7 +25,6 @@ public static class ReadSide
                 }
             },
             typeof(ReadSide).Assembly);
-        services.AddSingleton(AdminSettings.From(builder.Configuration));
         services.AddSingleton<ProjectionRebuilds>();
         services.AddScoped<IAccessRuleEvaluator, ServiceAdminEvaluator>();
         return builder;

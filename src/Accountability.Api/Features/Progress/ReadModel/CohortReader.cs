@@ -187,6 +187,92 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
         return inputs.GetValueOrDefault(memberId);
     }
 
+    /// <summary>The pair of two members in a group with its streak now (from its step, or computed), or null when they are not partners.</summary>
+    public async Task<CohortPair?> PairAsync(Guid groupId, Guid first, Guid second, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT p.pair_id, p.first_member_id, p.second_member_id, p.paired_at, p.last_interaction_at, s.figures::text
+              FROM {CohortTables.Pairs} p
+              LEFT JOIN LATERAL (SELECT st.figures FROM {CohortTables.PairSteps} st
+                                  WHERE st.pair_id = p.pair_id AND st.valid_from <= $4 AND st.valid_to > $4
+                                  ORDER BY st.valid_from DESC LIMIT 1) s ON true
+             WHERE p.group_id = $1 AND ((p.first_member_id = $2 AND p.second_member_id = $3) OR (p.first_member_id = $3 AND p.second_member_id = $2))
+            """,
+            connection);
+        command.Add(groupId);
+        command.Add(first);
+        command.Add(second);
+        command.AddInstant(now);
+        Guid pairId, a, b;
+        DateTimeOffset pairedAt;
+        DateTimeOffset? interaction;
+        PairFigures? figures;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            (pairId, a, b, pairedAt, interaction) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInstant(3), reader.GetNullableInstant(4));
+            figures = reader.GetNullableString(5) is { } json ? ReadModelJson.Deserialize<PairFigures>(json) : null;
+        }
+
+        if (figures is null)
+        {
+            var inputs = await MemberInputsAsync(connection, groupId, [a, b], ct);
+            if (!inputs.TryGetValue(a, out var firstInputs) || !inputs.TryGetValue(b, out var secondInputs))
+            {
+                return null;
+            }
+
+            figures = CohortCalculator.PairAt(new PartnerPair(pairId, a, b, pairedAt), firstInputs, secondInputs, now);
+        }
+
+        return new CohortPair(pairId, a, b, pairedAt, interaction, figures);
+    }
+
+    /// <summary>The latest version of each check-in of the given goals on or after <paramref name="from"/>, newest date first.</summary>
+    public async Task<IReadOnlyList<CheckInRow>> CheckInsSinceAsync(IReadOnlyCollection<Guid> goalIds, DateOnly from, CancellationToken ct)
+    {
+        if (goalIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT goal_id, date, check_in_id, group_id, member_id, done, value, note, mood, stuck, answers::text, posted_at, amended_at
+              FROM {CohortTables.CheckIns} WHERE goal_id = ANY($1) AND date >= $2
+             ORDER BY date DESC, goal_id
+            """);
+        command.Add(goalIds.ToArray());
+        command.Add(from);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<CheckInRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new CheckInRow(
+                reader.GetGuid(0),
+                await reader.GetFieldValueAsync<DateOnly>(1, ct),
+                reader.GetGuid(2),
+                reader.GetGuid(3),
+                reader.GetGuid(4),
+                reader.GetBoolean(5),
+                reader.GetNullableDecimal(6),
+                reader.GetNullableString(7),
+                reader.GetNullableInt16(8),
+                reader.GetBoolean(9),
+                ReadModelJson.Deserialize<List<PromptAnswer>>(reader.GetString(10)),
+                reader.GetInstant(11),
+                reader.GetNullableInstant(12)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Everything the calculator needs for the given members of a group, from the snapshots (one round trip).</summary>
     private static async Task<Dictionary<Guid, MemberInputs>> MemberInputsAsync(NpgsqlConnection connection, Guid groupId, IReadOnlyList<Guid> memberIds, CancellationToken ct)
     {
