@@ -1,3 +1,4 @@
+using Accountability.Api.Demo;
 using Accountability.Api.Features.Access;
 using Accountability.Api.Features.Admin;
 using Accountability.Api.Features.CheckIns;
@@ -41,6 +42,7 @@ public static partial class Program
         builder.AddCommandPipeline();   // MediatR handlers, validators, pipeline behaviours
         builder.AddEventSourcing();     // the event store: domain events, projections, daemon
         builder.AddAccess();            // membership, roles, partners, goal visibility: the access rules every feature uses
+        builder.AddDemoSeed(args);      // --demo: a living demo cohort on an empty database (accounts printed at start-up)
         builder.AddRealTime();          // the feed hub, this process's relay from the event log, HTTP catch-up
         builder.AddReadSide();          // read models' readers, AutoMapper (rows to responses), the operator rule
 
