@@ -128,7 +128,7 @@ internal sealed partial class DemoSeeder(
             headline,
             $"Every demo account signs in with the password: {DemoCohort.Password}",
         };
-        lines.AddRange(DemoCohort.People.Select(p => $"  {(p == DemoCohort.Coach ? "coach " : "member")}  {p.Email,-28} {p.Name,-16} {p.TimeZone}"));
+        lines.AddRange(DemoCohort.People.Select(p => $"  {(p == DemoCohort.Coach ? "coach " : "member")}  {p.Email,-34} {p.Name,-16} {p.TimeZone}"));
         lines.Add("POST /api/v1/account/login with {\"email\":\"...\",\"password\":\"...\"}, then GET /api/v1/groups.");
         lines.Add("=============================");
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
