@@ -3,7 +3,8 @@
 //   { "url": "http://127.0.0.1:5000/hubs/feed", "tokens": ["...", ...], "resume": 1234 | null, "connectConcurrency": 100 }
 // One connection per token (a token may repeat). With "resume", each connection calls Resume(resume) once connected;
 // without it, connections stay idle (the memory measurement). Check-ins carry their send time in the note
-// ("t:<epoch ms>"); every feedItemAdded/feedItemAmended of a check-in is a delivery.
+// ("t:<epoch ms>"); every feedItemAdded/feedItemAmended of a check-in is a delivery. Latency is also measured from
+// the check-in's recorded time (set by the service when it decided it), which isolates the feed's own part.
 // Prints {"event":"ready","connected":N,"failed":F,"ms":...} once all have connected, then on stdin
 //   {"cmd":"report"}  prints {"event":"report", deliveries, duplicates, p50_ms, p90_ms, p99_ms, max_ms, ...}
 //   {"cmd":"exit"}    closes every connection and exits
@@ -16,6 +17,7 @@ import { connect, emit } from "./feed.mjs";
 const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const connections = [];
 let latencies = new Float64Array(1 << 20);
+let fromRecorded = new Float64Array(1 << 20);
 let deliveries = 0;
 let duplicates = 0;
 let closedEarly = 0;
@@ -31,13 +33,19 @@ function onCheckIn(state, message) {
     return;
   }
   state.last = message.sequence;
-  const latency = now() - Number(note.slice(2));
+  const received = now();
   if (deliveries === latencies.length) {
     const bigger = new Float64Array(latencies.length * 2);
     bigger.set(latencies);
     latencies = bigger;
+    const biggerToo = new Float64Array(fromRecorded.length * 2);
+    biggerToo.set(fromRecorded);
+    fromRecorded = biggerToo;
   }
-  latencies[deliveries++] = latency;
+  // From the POST (the note), and from the moment the service decided the check-in (its recorded time), which
+  // leaves out the HTTP request's own queueing and handling: append, relay and push only.
+  latencies[deliveries] = received - Number(note.slice(2));
+  fromRecorded[deliveries++] = received - Date.parse(item.checkIn.at);
 }
 
 async function open(token) {
@@ -71,6 +79,7 @@ function percentile(sorted, p) {
 
 function report() {
   const sorted = latencies.slice(0, deliveries).sort();
+  const recorded = fromRecorded.slice(0, deliveries).sort();
   const round = (x) => (x === null ? null : Math.round(x * 10) / 10);
   emit({
     event: "report",
@@ -83,6 +92,8 @@ function report() {
     p99_ms: round(percentile(sorted, 99)),
     p999_ms: round(percentile(sorted, 99.9)),
     max_ms: round(sorted.length ? sorted[sorted.length - 1] : null),
+    recorded_p50_ms: round(percentile(recorded, 50)),
+    recorded_p99_ms: round(percentile(recorded, 99)),
   });
 }
 

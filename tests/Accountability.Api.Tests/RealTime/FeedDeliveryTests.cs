@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Accountability.Api.Tests.Infrastructure;
 using Accountability.Domain.Goals;
@@ -83,6 +84,30 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
         await Task.Delay(Quiet);
         Assert.DoesNotContain(partnerClient.Messages, m => m.Sequence == coachSequence && m.Type != "leaderboardChanged");
         Assert.Equal([groupSequence], memberClient.Messages.Where(m => IsCheckIn(m.Data) || m.Type is "partnerCheckIn" or "coachQueueChanged").Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public async Task A_goal_made_coach_only_stops_reaching_the_group_at_once()
+    {
+        var (coach, alice, member) = (await host.RegisterAsync(), await host.RegisterAsync(), await host.RegisterAsync());
+        var group = await world.CreateGroupAsync(coach);
+        await world.JoinAsync(group, coach, alice, member);
+        var goal = await world.SetGoalAsync(alice, group);
+        var head = await world.HeadAsync();
+        await using var memberClient = await FeedClient.StartAsync(world.HubUrl, member.AccessToken, head);
+        await using var coachClient = await FeedClient.StartAsync(world.HubUrl, coach.AccessToken, head);
+        var (checkIn, _) = await world.CheckInAsync(alice, group, goal, note: "shared while it was a group goal");
+        await memberClient.WaitForMessageAsync("feedItemAdded", d => d.GetProperty("item").GetProperty("itemId").GetGuid() == checkIn);
+
+        using (var changed = await host.ClientFor(alice).PutAsJsonAsync($"api/v1/goals/{goal}/visibility", new { visibility = "coach-only" }))
+        {
+            Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());
+        }
+
+        var (_, sequence) = await world.CheckInAsync(alice, group, goal, note: "now for the coach only");
+        await coachClient.WaitForMessageAsync("coachQueueChanged", d => d.GetProperty("sequence").GetInt64() == sequence);
+        await Task.Delay(Quiet);
+        Assert.DoesNotContain(memberClient.Messages, m => m.Sequence == sequence && m.Type != "leaderboardChanged");
     }
 
     [Fact]

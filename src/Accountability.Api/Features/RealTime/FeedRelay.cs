@@ -69,6 +69,8 @@ internal sealed partial class FeedRelay(
                 {
                     await foreach (var stored in follower.FollowAsync(after, typeNames, stop.Token))
                     {
+                        // In log order, before any later event's routing starts: its look-ups then see this event's effect.
+                        router.Observe(stored);
                         await routed.Writer.WriteAsync((stored, router.RouteAsync(stored, stop.Token)), stop.Token);
                     }
 

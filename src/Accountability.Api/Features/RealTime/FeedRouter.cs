@@ -21,7 +21,7 @@ namespace Accountability.Api.Features.RealTime;
 /// shows individual numbers; partners see goals shared with partners in full; coaches see every goal in full
 /// through their own channel. Removed and departed members are out of every channel of the group.
 /// </remarks>
-internal sealed class FeedRouter(Membership membership, MemberNames names, NpgsqlDataSource dataSource)
+internal sealed class FeedRouter(Membership membership, MemberNames names, NpgsqlDataSource dataSource, RoutingCache cache)
 {
     /// <summary>The event types the feed reacts to; the relay and the catch-up read only these.</summary>
     public static readonly IReadOnlyList<Type> EventTypes =
@@ -36,7 +36,11 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
         typeof(StreakCorrectionRequested), typeof(StreakCorrectionApproved), typeof(StreakCorrectionRejected),
         typeof(KudosGiven), typeof(KudosWithdrawn), typeof(CommentPosted), typeof(CommentDeleted),
         typeof(NudgeSent), typeof(FeedItemReported),
+        .. RoutingCache.InvalidatingTypes,
     ];
+
+    /// <summary>Shows the cache an event before any later one is routed (the relay calls this in log order).</summary>
+    public void Observe(StoredEvent stored) => cache.Observe(stored);
 
     /// <summary>The group an event belongs to (every event the feed reacts to names one).</summary>
     public static Guid? GroupOf(object data) => data switch
@@ -147,10 +151,10 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
         long s, Guid groupId, Guid authorId, Guid goalId, Guid checkInId, bool shared, bool amended, CheckInView full, CancellationToken ct)
     {
         // An unknown goal is treated as coach-only: fail closed.
-        var goal = await membership.GoalAsync(goalId, ct);
+        var goal = await cache.GoalAsync(goalId, () => membership.GoalAsync(goalId, ct));
         var visibility = goal?.Visibility ?? GoalVisibility.CoachOnly;
         var partners = visibility is GoalVisibility.Group or GoalVisibility.PartnersAndCoach
-            ? await membership.PartnersOfAsync(groupId, authorId, ct)
+            ? await PartnersAsync(groupId, authorId, ct)
             : [];
         var name = await NameAsync(authorId, ct);
         var deliveries = new List<Delivery>(3);
@@ -182,7 +186,7 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
 
     private async Task<RoutedEvent> WinAsync(long s, WinRecorded e, CancellationToken ct)
     {
-        var goal = await membership.GoalAsync(e.GoalId, ct);
+        var goal = await cache.GoalAsync(e.GoalId, () => membership.GoalAsync(e.GoalId, ct));
         var visibility = goal?.Visibility ?? GoalVisibility.CoachOnly;
         var win = new WinView(e.WinId, Camel(e.Kind.ToString()), e.MemberId, await NameAsync(e.MemberId, ct), e.GoalId, e.Value, e.Date, e.CheckInId, e.Summary, e.RecordedAt);
         var message = new WinMessage(s, e.GroupId, win);
@@ -200,7 +204,7 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
         var people = new List<Guid> { e.MemberId };
         if (visibility == GoalVisibility.PartnersAndCoach)
         {
-            people.AddRange(await membership.PartnersOfAsync(e.GroupId, e.MemberId, ct));
+            people.AddRange(await PartnersAsync(e.GroupId, e.MemberId, ct));
         }
 
         var notStaff = new List<Guid>();
@@ -303,17 +307,20 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
 
     private static RoutedEvent Board(RoutedEvent routed, Guid groupId) => routed with { LeaderboardGroup = groupId };
 
-    private async Task<string?> NameAsync(Guid memberId, CancellationToken ct) => await names.DisplayNameAsync(memberId, ct);
+    private Task<string?> NameAsync(Guid memberId, CancellationToken ct) =>
+        cache.NameAsync(memberId, () => names.DisplayNameAsync(memberId, ct));
+
+    private Task<IReadOnlyList<Guid>> PartnersAsync(Guid groupId, Guid memberId, CancellationToken ct) =>
+        cache.PartnersAsync(groupId, memberId, () => membership.PartnersOfAsync(groupId, memberId, ct));
 
     /// <summary>The group's numbers setting, read from the inline <c>rm.groups</c> table (Access): how much of a check-in the whole group sees.</summary>
-    private async Task<NumbersVisibility> NumbersVisibilityAsync(Guid groupId, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("SELECT numbers_visibility FROM rm.groups WHERE group_id = $1");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = groupId, NpgsqlDbType = NpgsqlDbType.Uuid });
-
-        // No row: the most private setting.
-        return await command.ExecuteScalarAsync(ct) is string value ? AccessNames.ParseNumbersVisibility(value) : NumbersVisibility.Hidden;
-    }
+    private Task<NumbersVisibility> NumbersVisibilityAsync(Guid groupId, CancellationToken ct) =>
+        cache.NumbersAsync(groupId, async () =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT numbers_visibility FROM rm.groups WHERE group_id = $1");
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = groupId, NpgsqlDbType = NpgsqlDbType.Uuid });
+            return await command.ExecuteScalarAsync(ct) is string value ? AccessNames.ParseNumbersVisibility(value) : null;
+        });
 
     private static CheckInView Full(
         Guid checkInId, Guid goalId, DateOnly date, bool done, decimal? value, string? note, IReadOnlyList<PromptAnswer> answers, int? mood, bool stuck, DateTimeOffset at) =>

@@ -15,6 +15,7 @@ public static class RealTimeArea
         var settings = builder.Configuration.GetSection(RealTimeSettings.Section).Get<RealTimeSettings>() ?? new RealTimeSettings();
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.AddSingleton<RoutingCache>();
         services.AddSingleton<FeedRouter>();
         services.AddSingleton<FeedCatchUp>();
         services.AddSingleton<FeedConnections>();

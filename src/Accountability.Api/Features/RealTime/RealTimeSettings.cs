@@ -35,5 +35,5 @@ public sealed class RealTimeSettings
     public long MaxReceiveMessageBytes { get; set; } = 4 * 1024;
 
     /// <summary>Events routed ahead of the one being sent (their read-model look-ups run in parallel; sends stay in order).</summary>
-    public int RoutingLookahead { get; set; } = 32;
+    public int RoutingLookahead { get; set; } = 64;
 }
