@@ -44,9 +44,9 @@ internal sealed class AdminProfile : Profile
     public AdminProfile()
     {
         CreateMap<ProjectionStatus, ProjectionStatusResponse>()
-            .ForMember(r => r.Lifecycle, o => o.MapFrom(s => s.Lifecycle.ToString().ToLowerInvariant()))
-            .ForMember(r => r.UpdatedAt, o => o.MapFrom(s => s.UpdatedAt.HasValue ? s.UpdatedAt.Value.ToUniversalTime() : (DateTimeOffset?)null))
-            .ForMember(r => r.RebuildRunningHere, o => o.Ignore());
+            .ForCtorParam(nameof(ProjectionStatusResponse.Lifecycle), o => o.MapFrom(s => s.Lifecycle.ToString().ToLowerInvariant()))
+            .ForCtorParam(nameof(ProjectionStatusResponse.UpdatedAt), o => o.MapFrom(s => s.UpdatedAt.HasValue ? s.UpdatedAt.Value.ToUniversalTime() : (DateTimeOffset?)null))
+            .ForCtorParam(nameof(ProjectionStatusResponse.RebuildRunningHere), o => o.MapFrom(_ => false));
         CreateMap<DeadLetter, DeadLetterResponse>();
     }
 }

@@ -105,16 +105,16 @@ internal sealed class CoachViewProfile : Profile
     public CoachViewProfile()
     {
         CreateMap<GoalFigures, DashboardGoalResponse>()
-            .ForMember(r => r.Title, o => o.MapFrom(s => s.Title))
-            .ForMember(r => r.Status, o => o.MapFrom(s => WireNames.GoalStatus.Name(s.Status)))
-            .ForMember(r => r.Visibility, o => o.MapFrom(s => WireNames.GoalVisibility.Name(s.Visibility)))
-            .ForMember(r => r.Unit, o => o.MapFrom(s => ProgressWire.Unit(s.Unit)))
-            .ForMember(r => r.Consistency7, o => o.MapFrom(s => ConsistencyResponse.From(s.Last7)))
-            .ForMember(r => r.Consistency28, o => o.MapFrom(s => ConsistencyResponse.From(s.Last28)));
+            .ForCtorParam(nameof(DashboardGoalResponse.Title), o => o.MapFrom(s => s.Title))
+            .ForCtorParam(nameof(DashboardGoalResponse.Status), o => o.MapFrom(s => WireNames.GoalStatus.Name(s.Status)))
+            .ForCtorParam(nameof(DashboardGoalResponse.Visibility), o => o.MapFrom(s => WireNames.GoalVisibility.Name(s.Visibility)))
+            .ForCtorParam(nameof(DashboardGoalResponse.Unit), o => o.MapFrom(s => ProgressWire.Unit(s.Unit)))
+            .ForCtorParam(nameof(DashboardGoalResponse.Consistency7), o => o.MapFrom(s => ConsistencyResponse.From(s.Last7)))
+            .ForCtorParam(nameof(DashboardGoalResponse.Consistency28), o => o.MapFrom(s => ConsistencyResponse.From(s.Last28)));
         CreateMap<NudgeCounts, NudgeCountsResponse>();
         CreateMap<CoachQueueEntry, QueueEntryResponse>()
-            .ForMember(r => r.DisplayName, o => o.Ignore());
+            .ForCtorParam(nameof(QueueEntryResponse.DisplayName), o => o.MapFrom(_ => (string?)null));
         CreateMap<QueueReason, QueueReasonResponse>()
-            .ForMember(r => r.Reason, o => o.MapFrom(s => CoachViewWire.Reason(s.Reason)));
+            .ForCtorParam(nameof(QueueReasonResponse.Reason), o => o.MapFrom(s => CoachViewWire.Reason(s.Reason)));
     }
 }

@@ -64,6 +64,6 @@ internal sealed class TimelineProfile : Profile
 {
     public TimelineProfile() =>
         CreateMap<TimelineRow, TimelineEntryResponse>()
-            .ForMember(r => r.Sequence, o => o.MapFrom(s => s.Seq))
-            .ForMember(r => r.Data, o => o.MapFrom(s => JsonDocument.Parse(s.Data, default).RootElement.Clone()));
+            .ForCtorParam(nameof(TimelineEntryResponse.Sequence), o => o.MapFrom(s => s.Seq))
+            .ForCtorParam(nameof(TimelineEntryResponse.Data), o => o.MapFrom(s => JsonDocument.Parse(s.Data, default).RootElement.Clone()));
 }

@@ -521,7 +521,7 @@ internal sealed class FeedProjection : IProjection
                 command.Add(list.Select(i => i.Note).ToArray());
                 command.Add(list.Select(i => (short?)i.Mood).ToArray());
                 command.Add(list.Select(i => i.Stuck).ToArray());
-                command.AddJsonArray(list.Select(i => i.Answers is null ? "null" : ReadModelJson.Serialize(i.Answers)).ToArray());
+                command.AddJsonArray(list.Select(i => i.Answers is null ? null! : ReadModelJson.Serialize(i.Answers)).ToArray());
                 command.Add(list.Select(i => (short?)i.WinKind).ToArray());
                 command.Add(list.Select(i => i.WinValue).ToArray());
                 command.Add(list.Select(i => i.WinDate).ToArray());

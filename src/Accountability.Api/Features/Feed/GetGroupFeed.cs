@@ -281,7 +281,7 @@ internal static class FeedRows
         Note = reader.GetNullableString(13),
         Mood = reader.IsDBNull(14) ? null : reader.GetInt16(14),
         Stuck = reader.IsDBNull(15) ? null : reader.GetBoolean(15),
-        Answers = reader.GetNullableString(16) is { } answers ? ReadModelJson.Deserialize<List<PromptAnswer>?>(answers) : null,
+        Answers = reader.GetNullableString(16) is { } answers and not "null" ? ReadModelJson.Deserialize<List<PromptAnswer>>(answers) : null,
         WinKind = reader.IsDBNull(17) ? null : (WinKind)reader.GetInt16(17),
         WinValue = reader.IsDBNull(18) ? null : reader.GetInt32(18),
         WinDate = reader.IsDBNull(19) ? null : reader.GetFieldValue<DateOnly>(19),
@@ -296,25 +296,28 @@ internal static class FeedRows
     };
 }
 
-/// <summary>Feed rows to responses; per-viewer parts (access, comments, kudos given, moderation) are set by the handler.</summary>
+/// <summary>
+/// Feed rows to responses. The per-viewer parts (goal title, check-in at the viewer's access, kudos given, comments,
+/// moderation, access) start empty here and are set by the handler.
+/// </summary>
 internal sealed class FeedProfile : Profile
 {
     public FeedProfile()
     {
         CreateMap<FeedItemState, FeedItemResponse>()
-            .ForMember(r => r.Sequence, o => o.MapFrom(s => s.Seq))
-            .ForMember(r => r.Kind, o => o.MapFrom(s => FeedWire.Kind(s.Kind)))
-            .ForMember(r => r.Win, o => o.MapFrom(s => s.WinKind.HasValue
+            .ForCtorParam(nameof(FeedItemResponse.Sequence), o => o.MapFrom(s => s.Seq))
+            .ForCtorParam(nameof(FeedItemResponse.Kind), o => o.MapFrom(s => FeedWire.Kind(s.Kind)))
+            .ForCtorParam(nameof(FeedItemResponse.Win), o => o.MapFrom(s => s.WinKind.HasValue
                 ? new FeedWinResponse(FeedWire.Win(s.WinKind.Value), s.WinValue, s.WinDate ?? default, s.Text ?? string.Empty)
                 : null))
-            .ForMember(r => r.Text, o => o.MapFrom(s => s.Kind == FeedItemKind.Announcement ? s.Text : null))
-            .ForMember(r => r.GoalTitle, o => o.Ignore())
-            .ForMember(r => r.CheckIn, o => o.Ignore())
-            .ForMember(r => r.KudosGiven, o => o.Ignore())
-            .ForMember(r => r.Comments, o => o.Ignore())
-            .ForMember(r => r.Moderation, o => o.Ignore())
-            .ForMember(r => r.Access, o => o.Ignore());
+            .ForCtorParam(nameof(FeedItemResponse.Text), o => o.MapFrom(s => s.Kind == FeedItemKind.Announcement ? s.Text : null))
+            .ForCtorParam(nameof(FeedItemResponse.GoalTitle), o => o.MapFrom(_ => (string?)null))
+            .ForCtorParam(nameof(FeedItemResponse.CheckIn), o => o.MapFrom(_ => (FeedCheckInResponse?)null))
+            .ForCtorParam(nameof(FeedItemResponse.KudosGiven), o => o.MapFrom(_ => false))
+            .ForCtorParam(nameof(FeedItemResponse.Comments), o => o.MapFrom(_ => new List<FeedCommentResponse>()))
+            .ForCtorParam(nameof(FeedItemResponse.Moderation), o => o.MapFrom(_ => (FeedModerationResponse?)null))
+            .ForCtorParam(nameof(FeedItemResponse.Access), o => o.MapFrom(_ => "full"));
         CreateMap<FeedCommentState, FeedCommentResponse>()
-            .ForMember(r => r.Moderation, o => o.Ignore());
+            .ForCtorParam(nameof(FeedCommentResponse.Moderation), o => o.MapFrom(_ => (FeedModerationResponse?)null));
     }
 }

@@ -133,10 +133,10 @@ internal sealed class LeaderboardProfile : Profile
 {
     public LeaderboardProfile() =>
         CreateMap<LeaderboardRow, LeaderboardRowResponse>()
-            .ForMember(r => r.Done, o => o.MapFrom(s => s.Consistency.Done))
-            .ForMember(r => r.Due, o => o.MapFrom(s => s.Consistency.Due))
-            .ForMember(r => r.IsYou, o => o.MapFrom(s => s.IsViewer))
-            .ForMember(r => r.DisplayName, o => o.Ignore());
+            .ForCtorParam(nameof(LeaderboardRowResponse.Done), o => o.MapFrom(s => s.Consistency.Done))
+            .ForCtorParam(nameof(LeaderboardRowResponse.Due), o => o.MapFrom(s => s.Consistency.Due))
+            .ForCtorParam(nameof(LeaderboardRowResponse.IsYou), o => o.MapFrom(s => s.IsViewer))
+            .ForCtorParam(nameof(LeaderboardRowResponse.DisplayName), o => o.MapFrom(_ => (string?)null));
 }
 
 public static class LeaderboardWire

@@ -88,8 +88,18 @@ public static class ReadSteps
     public static Task PauseAsync(this ApiHost host, TestMember member, DateOnly first, DateOnly? last, DateTimeOffset declaredAt) =>
         host.AppendAsync(StreamIds.Member(member.Id), new PauseDeclared(Guid.NewGuid(), member.Id, first, last, PauseReason.Vacation, null, declaredAt));
 
-    public static async Task<JsonElement> GetJsonAsync(this ApiHost host, TestMember caller, string url, HttpStatusCode expected = HttpStatusCode.OK) =>
-        await WriteSteps.ReadAsync(await host.ClientFor(caller).GetAsync(url.TrimStart('/')), expected);
+    public static async Task<JsonElement> GetJsonAsync(this ApiHost host, TestMember caller, string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await host.ClientFor(caller).GetAsync(url.TrimStart('/'));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != expected)
+        {
+            var errors = string.Join("\n", host.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(e => e.ToString()).TakeLast(3));
+            Assert.Fail($"GET {url}: expected {(int)expected}, got {(int)response.StatusCode}: {text}\n{errors}");
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
 
     public static async Task<JsonElement> PostJsonAsync(this ApiHost host, TestMember caller, string url, object body, HttpStatusCode expected) =>
         await WriteSteps.ReadAsync(await host.ClientFor(caller).PostAsJsonAsync(url.TrimStart('/'), body, Json), expected);
