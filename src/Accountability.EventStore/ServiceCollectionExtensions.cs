@@ -28,7 +28,17 @@ public static class ServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
+        services.TryAddSingleton(_ =>
+        {
+            // The append call and the page reads are the same few statements all day: let Npgsql prepare them.
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            }
+
+            return builder.Build();
+        });
         services.AddSingleton<EventStoreSchema>();
         services.AddSingleton<EventReader>();
         services.AddSingleton<EventLogSignal>();

@@ -145,33 +145,52 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 RETURN;
             END IF;
             IF n = 1 THEN
+                -- One append (the common case at low load): plain expressions, no helper queries.
                 ids := p_stream_ids;
+                kinds := p_stream_types;
+                m := 1;
+                IF p_expected[1] <> 0 THEN
+                    SELECT version INTO cur FROM {{s}}.streams WHERE id = ids[1] FOR UPDATE;
+                    base := ARRAY[cur];
+                ELSE
+                    base := ARRAY[NULL::bigint];
+                END IF;
+                known := ARRAY[base[1] IS NOT NULL];
+                created := ARRAY[false];
             ELSE
                 SELECT array_agg(x ORDER BY x) INTO ids FROM (SELECT DISTINCT unnest(p_stream_ids) AS x) d;
-            END IF;
-            m := array_length(ids, 1);
-            SELECT array_agg(p_stream_types[array_position(p_stream_ids, x)] ORDER BY o) INTO kinds FROM unnest(ids) WITH ORDINALITY AS u(x, o);
+                m := array_length(ids, 1);
+                SELECT array_agg(p_stream_types[array_position(p_stream_ids, x)] ORDER BY o) INTO kinds FROM unnest(ids) WITH ORDINALITY AS u(x, o);
 
-            -- 1. Lock the rows of existing streams, in id order (batches lock in the same order: no deadlock).
-            --    Skipped when every append expects a new stream.
-            IF EXISTS (SELECT 1 FROM unnest(p_expected) e WHERE e <> 0) THEN
-                SELECT array_agg(l.version ORDER BY u.o) INTO base
-                  FROM unnest(ids) WITH ORDINALITY AS u(x, o)
-                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x FOR UPDATE) l ON true;
-            ELSE
-                base := array_fill(NULL::bigint, ARRAY[m]);
+                -- 1. Lock the rows of existing streams, in id order (batches lock in the same order: no deadlock).
+                --    Skipped when every append expects a new stream.
+                IF EXISTS (SELECT 1 FROM unnest(p_expected) e WHERE e <> 0) THEN
+                    SELECT array_agg(l.version ORDER BY u.o) INTO base
+                      FROM unnest(ids) WITH ORDINALITY AS u(x, o)
+                      LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x FOR UPDATE) l ON true;
+                ELSE
+                    base := array_fill(NULL::bigint, ARRAY[m]);
+                END IF;
+                known := ARRAY(SELECT b IS NOT NULL FROM unnest(base) b);
+                created := array_fill(false, ARRAY[m]);
             END IF;
-            known := ARRAY(SELECT b IS NOT NULL FROM unnest(base) b);
-            created := array_fill(false, ARRAY[m]);
 
             LOOP
                 -- 2. Decide every append in arrival order; streams not found start at version 0.
-                vers := ARRAY(SELECT coalesce(b, 0) FROM unnest(base) b);
-                st := array_fill(0, ARRAY[n]);
-                nv := array_fill(0::bigint, ARRAY[n]);
-                fs := array_fill(0::bigint, ARRAY[n]);
-                ls := array_fill(0::bigint, ARRAY[n]);
-                offs := array_fill(0, ARRAY[n]);
+                IF m = 1 THEN
+                    vers := ARRAY[coalesce(base[1], 0)];
+                ELSE
+                    vers := ARRAY(SELECT coalesce(b, 0) FROM unnest(base) b);
+                END IF;
+                IF n = 1 THEN
+                    st := ARRAY[0]; nv := ARRAY[0::bigint]; fs := ARRAY[0::bigint]; ls := ARRAY[0::bigint]; offs := ARRAY[0];
+                ELSE
+                    st := array_fill(0, ARRAY[n]);
+                    nv := array_fill(0::bigint, ARRAY[n]);
+                    fs := array_fill(0::bigint, ARRAY[n]);
+                    ls := array_fill(0::bigint, ARRAY[n]);
+                    offs := array_fill(0, ARRAY[n]);
+                END IF;
                 ev_app := '{}';
                 off := 0;
                 ok_events := 0;
@@ -179,7 +198,11 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 FOR i IN 1 .. n LOOP
                     cnt := p_counts[i];
                     offs[i] := off;
-                    ev_app := ev_app || array_fill(i, ARRAY[cnt]);
+                    IF n = 1 AND cnt = 1 THEN
+                        ev_app := ARRAY[1];
+                    ELSE
+                        ev_app := ev_app || array_fill(i, ARRAY[cnt]);
+                    END IF;
                     k := CASE WHEN m = 1 THEN 1 ELSE array_position(ids, p_stream_ids[i]) END;
                     cur := vers[k];
                     IF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
@@ -235,11 +258,16 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 ELSE
                     SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, ok_events)) g;
                 END IF;
+                IF n = 1 AND ok_events = 1 THEN
+                    INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
+                    VALUES (seqs[1], p_stream_ids[1], nv[1], p_event_ids[1], p_types[1], p_data[1], p_metadata[1]);
+                ELSE
                 INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
                 SELECT seqs[x.rn], p_stream_ids[x.a], nv[x.a] - p_counts[x.a] + (x.ord - offs[x.a]), x.id, x.t, x.d, x.md
                   FROM (SELECT e.id, e.t, e.d, e.md, e.ord, ev_app[e.ord] AS a, row_number() OVER (ORDER BY e.ord) AS rn
                           FROM unnest(p_event_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(id, t, d, md, ord)
                          WHERE st[ev_app[e.ord]] = 0) x;
+                END IF;
                 off := 0;
                 FOR i IN 1 .. n LOOP
                     CONTINUE WHEN st[i] <> 0;

@@ -27,7 +27,8 @@ internal static class AppendBenchmark
 
         await using var plain = await BenchmarkStore.StartAsync(connectionString, "es_new");
         await using var inline = await BenchmarkStore.StartAsync(connectionString, "es_inline", o => o.AddProjection<StreamCounterProjection>(ProjectionLifecycle.Inline));
-        await using var raw = NpgsqlDataSource.Create(connectionString);
+        // The baseline gets the same prepared-statement setting the store uses: a strict comparison.
+        await using var raw = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32 } }.Build();
         var json = System.Text.Json.JsonSerializer.Serialize(new CheckedIn(Guid.NewGuid(), 1, Measure.Payload));
 
         var rows = new List<object>();

@@ -41,7 +41,6 @@ internal sealed class BenchmarkStore : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
         builder.Services.AddEventStore(options =>
         {
             options.ConnectionString = connectionString;
