@@ -33,17 +33,6 @@ internal sealed partial class FeedConnections(
     /// <summary>Every event at or below this sequence has been routed (sent, or held for the connections not yet live).</summary>
     public long RelayPosition => Interlocked.Read(ref relayPosition);
 
-    public int Count
-    {
-        get
-        {
-            lock (connections)
-            {
-                return connections.Count;
-            }
-        }
-    }
-
     public void Dispose() => gate.Dispose();
 
     /// <summary>Where the relay starts (the head of the log at start-up).</summary>
