@@ -117,7 +117,10 @@ public static class BearerAuthentication
             return;
         }
 
-        var directory = context.HttpContext.RequestServices.GetRequiredService<MemberDirectory>();
+        // A scope of its own: a hub connection's request lives as long as the connection, and must not keep a
+        // DbContext alive all that time.
+        await using var scope = context.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var directory = scope.ServiceProvider.GetRequiredService<MemberDirectory>();
         var member = await directory.FindLocalAsync(memberId, sessionId, context.HttpContext.RequestAborted);
         if (member is null)
         {
@@ -140,7 +143,8 @@ public static class BearerAuthentication
         }
 
         var name = validated.FindFirst("name")?.Value ?? validated.FindFirst("preferred_username")?.Value;
-        var directory = context.HttpContext.RequestServices.GetRequiredService<MemberDirectory>();
+        await using var scope = context.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var directory = scope.ServiceProvider.GetRequiredService<MemberDirectory>();
         var member = await directory.FindOrProvisionExternalAsync(issuer, subject, name, context.HttpContext.RequestAborted);
         context.Principal = MemberPrincipal(member, ExternalScheme, validated, sessionId: null);
     }
