@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Accountability.Domain.Common;
 using Accountability.EventStore;
 
@@ -72,7 +73,9 @@ public sealed class EventWriter(IEventStore store, TimeProvider time)
             }
             catch (ConcurrencyException) when (attempt < MaxRetries)
             {
-                // Someone else appended first: decide again on what they wrote.
+                // Someone else appended first: decide again on what they wrote, after a short random pause so that
+                // writers who collided (a class joining with the same code) do not collide again in lockstep.
+                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(10, 40) << attempt), ct);
             }
         }
     }
