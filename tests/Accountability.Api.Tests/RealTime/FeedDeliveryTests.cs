@@ -180,6 +180,46 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task Nudges_reach_their_receiver_only_and_kudos_and_comments_reach_the_group()
+    {
+        var (coach, alice, bob, carol) = (await host.RegisterAsync(), await host.RegisterAsync(), await host.RegisterAsync(), await host.RegisterAsync());
+        var group = await world.CreateGroupAsync(coach);
+        await world.JoinAsync(group, coach, alice, bob, carol);
+        await world.PairAsync(group, coach, alice, bob);
+        var goal = await world.SetGoalAsync(alice, group);
+        var (checkIn, _) = await world.CheckInAsync(alice, group, goal);
+        var head = await world.HeadAsync();
+        await using var aliceClient = await FeedClient.StartAsync(world.HubUrl, alice.AccessToken, head);
+        await using var bobClient = await FeedClient.StartAsync(world.HubUrl, bob.AccessToken, head);
+        await using var carolClient = await FeedClient.StartAsync(world.HubUrl, carol.AccessToken, head);
+        FeedClient[] everyone = [aliceClient, bobClient, carolClient];
+
+        await Ok(host.ClientFor(bob).PostAsJsonAsync($"api/v1/groups/{group}/members/{alice.Id}/nudges", new { message = "Your run!" }));
+        var nudge = await aliceClient.WaitForMessageAsync("nudgeReceived");
+        Assert.Equal(bob.Id, nudge.Data.GetProperty("senderId").GetGuid());
+        Assert.Equal("Your run!", nudge.Data.GetProperty("message").GetString());
+
+        await Ok(host.ClientFor(carol).PutAsync($"api/v1/groups/{group}/items/{checkIn}/kudos", null));
+        var commentId = Guid.NewGuid();
+        await Ok(host.ClientFor(carol).PostAsJsonAsync($"api/v1/groups/{group}/items/{checkIn}/comments", new { commentId, text = "Nice pace!" }));
+        await Ok(host.ClientFor(coach).PostAsJsonAsync($"api/v1/groups/{group}/comments/{commentId}/hide", new { reason = "Spoilers" }));
+        await Ok(host.ClientFor(coach).PostAsync($"api/v1/groups/{group}/comments/{commentId}/restore", null));
+        foreach (var client in everyone)
+        {
+            var kudos = await client.WaitForMessageAsync("kudos");
+            Assert.Equal((carol.Id, checkIn, true), (kudos.Data.GetProperty("giverId").GetGuid(), kudos.Data.GetProperty("itemId").GetGuid(), kudos.Data.GetProperty("given").GetBoolean()));
+            var comment = await client.WaitForMessageAsync("comment");
+            Assert.Equal("Nice pace!", comment.Data.GetProperty("text").GetString());
+            Assert.True(comment.Sequence > kudos.Sequence);
+            Assert.Equal(commentId, (await client.WaitForMessageAsync("commentHidden")).Data.GetProperty("commentId").GetGuid());
+            Assert.Equal(commentId, (await client.WaitForMessageAsync("commentRestored")).Data.GetProperty("commentId").GetGuid());
+        }
+
+        Assert.DoesNotContain(bobClient.Messages, m => m.Type == "nudgeReceived");
+        Assert.DoesNotContain(carolClient.Messages, m => m.Type == "nudgeReceived");
+    }
+
+    [Fact]
     public async Task A_client_cannot_join_the_channels_of_a_group_it_is_not_in()
     {
         var (coach, outsider) = (await host.RegisterAsync(), await host.RegisterAsync());
@@ -195,6 +235,12 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
         await world.CheckInAsync(coach, group, goal);
         await Task.Delay(Quiet);
         Assert.Empty(client.Messages);
+    }
+
+    private static async Task Ok(Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     internal static bool IsCheckIn(JsonElement data) =>
