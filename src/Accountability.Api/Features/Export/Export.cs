@@ -79,7 +79,9 @@ public sealed class ExportDocument
                 writer.WriteString("type", e.EventType);
                 writer.WriteString("timestamp", e.Timestamp.ToUniversalTime());
                 writer.WritePropertyName("metadata");
-                JsonSerializer.Serialize(writer, e.Metadata with { Headers = null }, json);
+
+                // Through an element: serializing straight into the writer would flush it synchronously.
+                JsonSerializer.SerializeToElement(e.Metadata with { Headers = null }, json).WriteTo(writer);
                 writer.WritePropertyName("data");
                 data.WriteTo(writer);
                 writer.WriteEndObject();

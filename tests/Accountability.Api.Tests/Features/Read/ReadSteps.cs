@@ -25,6 +25,8 @@ public static class ReadSteps
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static int goalsSet;
+
     /// <summary>The group's calendar in Paris with the default grace (a day closes at noon the next day).</summary>
     public static DayClock Clock { get; } = DayClock.ForZone(Zone);
 
@@ -60,8 +62,11 @@ public static class ReadSteps
     {
         var goalId = Guid.NewGuid();
         var start = DaysAgo(daysAgo);
+
+        // Goals set one after the other are listed in that order (by when they were set).
+        var setAt = Clock.StartsAt(start).AddHours(8).AddSeconds(Interlocked.Increment(ref goalsSet));
         await host.AppendAsync(StreamIds.Goal(goalId), new GoalSet(
-            goalId, groupId, member.Id, title, null, measure ?? GoalMeasure.DoneOrNot, cadence ?? Cadence.Daily, start, null, null, null, visibility, Clock.StartsAt(start).AddHours(8)));
+            goalId, groupId, member.Id, title, null, measure ?? GoalMeasure.DoneOrNot, cadence ?? Cadence.Daily, start, null, null, null, visibility, setAt));
         return goalId;
     }
 
