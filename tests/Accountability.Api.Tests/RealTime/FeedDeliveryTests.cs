@@ -149,6 +149,32 @@ public sealed class FeedDeliveryTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task An_item_reported_by_three_members_is_withdrawn_from_everyone_until_the_coach_keeps_it()
+    {
+        var coach = await host.RegisterAsync();
+        var members = new[] { await host.RegisterAsync(), await host.RegisterAsync(), await host.RegisterAsync(), await host.RegisterAsync() };
+        var group = await world.CreateGroupAsync(coach);
+        await world.JoinAsync(group, coach, members);
+        var goal = await world.SetGoalAsync(members[0], group);
+        var (checkIn, _) = await world.CheckInAsync(members[0], group, goal, note: "questionable");
+        await using var watcher = await FeedClient.StartAsync(world.HubUrl, members[3].AccessToken, await world.HeadAsync());
+
+        foreach (var reporter in members[1..])
+        {
+            await Ok(host.ClientFor(reporter).PostAsJsonAsync($"api/v1/groups/{group}/items/{checkIn}/reports", new { reason = "spam" }));
+        }
+
+        var held = await watcher.WaitForMessageAsync("feedItemHidden");
+        Assert.Equal(checkIn, held.Data.GetProperty("itemId").GetGuid());
+        Assert.Equal("held-for-review", held.Data.GetProperty("reason").GetString());
+
+        await Ok(host.ClientFor(coach).PostAsync($"api/v1/groups/{group}/items/{checkIn}/dismiss-reports", null));
+        var kept = await watcher.WaitForMessageAsync("feedItemRestored");
+        Assert.Equal(checkIn, kept.Data.GetProperty("itemId").GetGuid());
+        Assert.Single(watcher.Messages, m => m.Type == "feedItemHidden");
+    }
+
+    [Fact]
     public async Task A_removed_member_stops_receiving_at_once_and_a_member_who_joins_starts()
     {
         var (coach, alice, removed, staying, newcomer) =

@@ -66,7 +66,7 @@ public sealed record FeedItemAmendedMessage(long Sequence, Guid GroupId, FeedIte
     internal override Task SendAsync(IFeedClient client) => client.FeedItemAmended(this);
 }
 
-/// <param name="Reason">Staff's reason, or "unshared" when the author stopped sharing a check-in.</param>
+/// <param name="Reason">Staff's reason; "held-for-review" when reports hold the item for the coach (<paramref name="HiddenBy"/> is then empty); "unshared" when the author stopped sharing a check-in.</param>
 public sealed record FeedItemHiddenMessage(long Sequence, Guid GroupId, Guid ItemId, string Reason, Guid HiddenBy, DateTimeOffset At)
     : FeedMessage(Sequence, GroupId)
 {

@@ -1,9 +1,12 @@
 using System.Globalization;
 using Accountability.Api.Features.Access;
+using Accountability.Api.Features.Moderation;
+using Accountability.Domain.Feed;
 using Accountability.Domain.Goals;
 using Accountability.Domain.Groups;
 using Membership = Accountability.Api.Features.Access.Membership;
 using Accountability.Domain.Members;
+using StreamIds = Accountability.Domain.Common.StreamIds;
 using Accountability.EventStore;
 using Npgsql;
 using NpgsqlTypes;
@@ -21,7 +24,7 @@ namespace Accountability.Api.Features.RealTime;
 /// shows individual numbers; partners see goals shared with partners in full; coaches see every goal in full
 /// through their own channel. Removed and departed members are out of every channel of the group.
 /// </remarks>
-internal sealed class FeedRouter(Membership membership, MemberNames names, NpgsqlDataSource dataSource, RoutingCache cache)
+internal sealed class FeedRouter(Membership membership, MemberNames names, NpgsqlDataSource dataSource, RoutingCache cache, IEventStore store)
 {
     /// <summary>The event types the feed reacts to; the relay and the catch-up read only these.</summary>
     public static readonly IReadOnlyList<Type> EventTypes =
@@ -117,9 +120,14 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
             AnnouncementPosted e => await AnnouncementAsync(s, e, ct),
             FeedItemHidden e => Send(s, Audience.Group(e.GroupId), new FeedItemHiddenMessage(s, e.GroupId, e.ItemId, e.Reason, e.HiddenBy, e.HiddenAt)),
             FeedItemRestored e => Send(s, Audience.Group(e.GroupId), new FeedItemRestoredMessage(s, e.GroupId, e.ItemId, e.RestoredBy, e.RestoredAt)),
-            FeedItemReported e => await CoachQueueAsync(s, e.GroupId, "itemReported", e.ItemAuthorId, e.ReportedAt, ct, itemId: e.ItemId),
-            FeedItemReportsDismissed e => Send(s, Audience.Coach(e.GroupId),
-                new CoachQueueChangedMessage(s, e.GroupId, "reportsDismissed", e.DismissedBy, null, e.DismissedAt, ItemId: e.ItemId)),
+            FeedItemReported e => await ReportedAsync(s, e, ct),
+            FeedItemReportsDismissed e => new RoutedEvent(s, [],
+            [
+                new Delivery(Audience.Coach(e.GroupId), new CoachQueueChangedMessage(s, e.GroupId, "reportsDismissed", e.DismissedBy, null, e.DismissedAt, ItemId: e.ItemId)),
+
+                // Kept after review: back for everyone who lost it while it was held (a no-op for those who had it).
+                new Delivery(Audience.Group(e.GroupId), new FeedItemRestoredMessage(s, e.GroupId, e.ItemId, e.DismissedBy, e.DismissedAt)),
+            ], null),
             KudosGiven e => await KudosAsync(s, e.GroupId, e.ItemId, e.ItemAuthorId, e.GiverId, given: true, e.GivenAt, ct),
             KudosWithdrawn e => await KudosAsync(s, e.GroupId, e.ItemId, e.ItemAuthorId, e.GiverId, given: false, e.WithdrawnAt, ct),
             CommentPosted e => await CommentAsync(s, e, ct),
@@ -236,6 +244,33 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
     {
         var item = new FeedItemView(e.AnnouncementId, "announcement", e.PostedBy, await NameAsync(e.PostedBy, ct), e.PostedAt, Text: e.Text);
         return Send(s, Audience.Group(e.GroupId), new FeedItemAddedMessage(s, e.GroupId, item));
+    }
+
+    /// <summary>
+    /// A report tells the coaches; the report that brings an item to <see cref="ModerationRules.HoldThreshold"/> distinct
+    /// reporters since its last review holds it, which withdraws it from the group like a hide.
+    /// </summary>
+    private async Task<RoutedEvent> ReportedAsync(long s, FeedItemReported e, CancellationToken ct)
+    {
+        var queue = await CoachQueueAsync(s, e.GroupId, "itemReported", e.ItemAuthorId, e.ReportedAt, ct, itemId: e.ItemId);
+        var reports = (await new GroupItems(dataSource, membership).ReportsAsync(e.GroupId, e.ItemId, ct)).Where(r => r.ReportedAt <= e.ReportedAt).ToList();
+        if (reports.Select(r => r.ReporterId).Distinct().Count() < ModerationRules.HoldThreshold)
+        {
+            return queue;
+        }
+
+        // Rare: read the group's moderation state (reviews, staff hides) only when the count could have been reached.
+        var group = await store.AggregateStreamAsync<Group>(StreamIds.Group(e.GroupId), Group.Evolve, ct: ct);
+        if (group is null || group.HiddenItems.ContainsKey(e.ItemId)
+            || ModerationRules.DistinctReportersSinceReview(group, e.ItemId, reports) != ModerationRules.HoldThreshold)
+        {
+            return queue;
+        }
+
+        return queue with
+        {
+            Deliveries = [.. queue.Deliveries, new Delivery(Audience.Group(e.GroupId), new FeedItemHiddenMessage(s, e.GroupId, e.ItemId, "held-for-review", Guid.Empty, e.ReportedAt))],
+        };
     }
 
     private async Task<RoutedEvent> KudosAsync(long s, Guid groupId, Guid itemId, Guid itemAuthorId, Guid giverId, bool given, DateTimeOffset at, CancellationToken ct) =>
