@@ -38,6 +38,8 @@ public sealed class CorrectionTests(ApiHost host) : IClassFixture<ApiHost>
             await host.ClientFor(cohort.Coach).PostAsJsonAsync($"api/v1/groups/{cohort.GroupId}/goals/{goalId}/corrections/{correctionId}/approve", new { note = "Get well" }),
             HttpStatusCode.OK);
         Assert.Equal("approved", approved.GetProperty("correction").GetProperty("status").GetString());
+        var one = await ReadAsync(await host.ClientFor(cohort.Member(0)).GetAsync($"api/v1/goals/{goalId}/corrections/{correctionId}"), HttpStatusCode.OK);
+        Assert.Equal(missed.ToString("yyyy-MM-dd"), one.GetProperty("date").GetString());
         var mine = await ReadAsync(await host.ClientFor(cohort.Member(0)).GetAsync($"api/v1/goals/{goalId}/corrections"), HttpStatusCode.OK);
         Assert.Equal("approved", mine[0].GetProperty("status").GetString());
         Assert.Equal("Get well", mine[0].GetProperty("note").GetString());

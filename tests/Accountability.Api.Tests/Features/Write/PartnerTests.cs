@@ -17,6 +17,8 @@ public sealed class PartnerTests(ApiHost host) : IClassFixture<ApiHost>
         var pairId = pair.GetProperty("pairId").GetGuid();
         Assert.Equal($"/api/v1/groups/{cohort.GroupId}/pairs/{pairId}", created.Headers.Location?.OriginalString);
 
+        var single = await ReadAsync(await host.ClientFor(cohort.Member(1)).GetAsync($"api/v1/groups/{cohort.GroupId}/pairs/{pairId}"), HttpStatusCode.OK);
+        Assert.Equal(pairId, single.GetProperty("pairId").GetGuid());
         var roster = await ReadAsync(await host.ClientFor(cohort.Member(0)).GetAsync($"api/v1/groups/{cohort.GroupId}/members"), HttpStatusCode.OK);
         Assert.True(roster.EnumerateArray().Single(m => m.GetProperty("memberId").GetGuid() == cohort.Member(1).Id).GetProperty("isPartner").GetBoolean());
 
