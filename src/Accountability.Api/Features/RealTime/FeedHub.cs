@@ -2,9 +2,9 @@ using Accountability.Api.Features.Access;
 using Accountability.Api.Identity;
 using Accountability.Api.Identity.Authentication;
 using Accountability.Domain.Groups;
-using Membership = Accountability.Api.Features.Access.Membership;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Membership = Accountability.Api.Features.Access.Membership;
 
 namespace Accountability.Api.Features.RealTime;
 

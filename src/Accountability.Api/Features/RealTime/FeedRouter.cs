@@ -4,12 +4,12 @@ using Accountability.Api.Features.Moderation;
 using Accountability.Domain.Feed;
 using Accountability.Domain.Goals;
 using Accountability.Domain.Groups;
-using Membership = Accountability.Api.Features.Access.Membership;
 using Accountability.Domain.Members;
-using StreamIds = Accountability.Domain.Common.StreamIds;
 using Accountability.EventStore;
 using Npgsql;
 using NpgsqlTypes;
+using Membership = Accountability.Api.Features.Access.Membership;
+using StreamIds = Accountability.Domain.Common.StreamIds;
 
 namespace Accountability.Api.Features.RealTime;
 
