@@ -12,6 +12,8 @@ internal static class BenchmarkRunner
         ["rebuild"] = RebuildBenchmark.RunAsync,
         ["gap-safety"] = GapSafetyBenchmark.RunAsync,
         ["fanout"] = RealTime.FanoutBenchmark.RunAsync,
+        ["queries"] = Api.QueriesBenchmark.RunAsync,
+        ["checkin-http"] = Api.CheckInHttpBenchmark.RunAsync,
     };
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -72,7 +72,11 @@ internal sealed class GetLeaderboardHandler(CohortReader reader, Membership memb
         var now = time.GetUtcNow();
         var window = LeaderboardWire.TryParseWindow(request.Window ?? LeaderboardWire.DefaultWindow, out var parsed) ? parsed : LeaderboardWindow.Rolling4Weeks;
         var cohort = await reader.CohortAsync(request.GroupId, now, withPairs: false, cancellationToken);
-        var role = await membership.RoleInAsync(request.GroupId, viewer, cancellationToken) ?? GroupRole.Member;
+
+        // The access rule has let the viewer in as an active member; their role is on the cohort's roster (staff included).
+        var role = cohort?.Member(viewer)?.Role
+            ?? await membership.RoleInAsync(request.GroupId, viewer, cancellationToken)
+            ?? GroupRole.Member;
         var numbers = cohort?.NumbersVisibility ?? NumbersVisibility.AggregateOnly;
         var rule = cohort?.Rule ?? LeaderboardRule.Default;
 
