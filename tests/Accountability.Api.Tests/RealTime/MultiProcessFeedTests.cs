@@ -85,29 +85,41 @@ public sealed class MultiProcessFeedTests : IAsyncLifetime
                 clients.Add(await FeedClient.StartAsync(i % 2 == 0 ? hubs : [.. hubs.Reverse()], readers[i].AccessToken, start));
             }
 
-            // Check-ins on both processes for about three seconds; every client is dropped five times meanwhile
-            // and resumes on the other process from the last sequence it saw.
+            // Check-ins on both processes all along; every client is dropped five times meanwhile, each time after
+            // a few more check-ins, and resumes on the other process from the last sequence it saw.
             using var posting = new CancellationTokenSource();
-            var posted = Task.Run(async () =>
+            var posted = 0;
+            var poster = Task.Run(async () =>
             {
                 for (var i = 0; !posting.IsCancellationRequested; i++)
                 {
                     await worlds[i % 2].CheckInAsync(authors[i % 2], group, goals[i % 2], note: $"check-in {i}");
+                    Interlocked.Increment(ref posted);
                     await Task.Delay(10);
                 }
             });
+            async Task AfterMoreCheckIns(int more)
+            {
+                var target = Volatile.Read(ref posted) + more;
+                await Task.Delay(250);
+                while (Volatile.Read(ref posted) < target && !poster.IsCompleted)
+                {
+                    await Task.Delay(20);
+                }
+            }
+
             for (var round = 0; round < 5; round++)
             {
-                await Task.Delay(350);
+                await AfterMoreCheckIns(6);
                 foreach (var client in clients)
                 {
                     await client.SendAsync(new { cmd = "drop", pauseMs = 120 });
                 }
             }
 
-            await Task.Delay(300);
+            await AfterMoreCheckIns(6);
             await posting.CancelAsync();
-            await posted;
+            await poster;
 
             // What each reader may see: every check-in event of the group since it started (all shared, all on
             // group goals; the first of the day is posted, the others amend it).
@@ -117,7 +129,7 @@ public sealed class MultiProcessFeedTests : IAsyncLifetime
                 .Where(e => e.Data is CheckInPosted p && p.GroupId == group || e.Data is CheckInAmended a && a.GroupId == group)
                 .Select(e => e.Sequence)
                 .ToList();
-            Assert.True(expected.Count > 20, $"only {expected.Count} check-ins were posted");
+            Assert.True(expected.Count >= 36, $"only {expected.Count} check-ins were posted");
 
             foreach (var client in clients)
             {
