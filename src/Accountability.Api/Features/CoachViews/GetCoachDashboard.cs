@@ -84,7 +84,7 @@ internal sealed class CoachViewHandlers(CohortReader reader, MemberNames names, 
     public async Task<CoachQueueResponse> Handle(GetCoachQueue request, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var cohort = await reader.CohortAsync(request.GroupId, now, withPairs: false, cancellationToken);
+        var cohort = await reader.CohortAsync(request.GroupId, now, withPairs: false, cancellationToken, withGoals: false);
         if (cohort is null)
         {
             return new CoachQueueResponse(request.GroupId, now, []);

@@ -71,7 +71,7 @@ internal sealed class GetLeaderboardHandler(CohortReader reader, Membership memb
         var viewer = user.MemberId;
         var now = time.GetUtcNow();
         var window = LeaderboardWire.TryParseWindow(request.Window ?? LeaderboardWire.DefaultWindow, out var parsed) ? parsed : LeaderboardWindow.Rolling4Weeks;
-        var cohort = await reader.CohortAsync(request.GroupId, now, withPairs: false, cancellationToken);
+        var cohort = await reader.CohortAsync(request.GroupId, now, withPairs: false, cancellationToken, withGoals: false);
 
         // The access rule has let the viewer in as an active member; their role is on the cohort's roster (staff included).
         var role = cohort?.Member(viewer)?.Role

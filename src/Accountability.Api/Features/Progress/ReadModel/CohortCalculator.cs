@@ -64,7 +64,7 @@ internal static class CohortCalculator
             .ToList();
         var boards = Windows
             .Select(w => Boards.EntryFor(inputs.Membership.MemberId, visibleToGroup, w, optedOut: false))
-            .Select((e, i) => new BoardFigures(Windows[i], e.Consistency, e.CurrentStreak, e.StreakReachedAt?.ToUniversalTime()))
+            .Select((e, i) => new BoardFigures(Windows[i], e.Consistency, e.CurrentStreak, Stored(e.StreakReachedAt)))
             .ToList();
 
         var queue = CoachQueue.FromProgress(
@@ -91,14 +91,14 @@ internal static class CohortCalculator
                 p.Last7,
                 p.Last28,
                 p.TrailingMissed,
-                p.LastCheckInAt?.ToUniversalTime(),
+                Stored(p.LastCheckInAt),
                 p.OpenStuck?.Id);
         }).ToList();
 
         return new MemberFigures(
             today,
             paused,
-            progress.Max(p => p.LastCheckInAt)?.ToUniversalTime(),
+            Stored(progress.Max(p => p.LastCheckInAt)),
             last7,
             last14,
             last28,
@@ -174,9 +174,22 @@ internal static class CohortCalculator
 
     private static CoachQueueMember Normalize(CoachQueueMember queue) => queue with
     {
-        JoinedAt = queue.JoinedAt.ToUniversalTime(),
-        LastCheckInAt = queue.LastCheckInAt?.ToUniversalTime(),
-        OpenStuckSince = queue.OpenStuckSince?.ToUniversalTime(),
-        RecentlyMissed = queue.RecentlyMissed.Select(m => m with { ClosedAt = m.ClosedAt.ToUniversalTime() }).ToList(),
+        JoinedAt = Stored(queue.JoinedAt),
+        LastCheckInAt = Stored(queue.LastCheckInAt),
+        OpenStuckSince = Stored(queue.OpenStuckSince),
+        RecentlyMissed = queue.RecentlyMissed.Select(m => m with { ClosedAt = Stored(m.ClosedAt) }).ToList(),
+        UsualGap = queue.UsualGap is { } gap ? TimeSpan.FromTicks(gap.Ticks - (gap.Ticks % TimeSpan.TicksPerMicrosecond)) : null,
     };
+
+    /// <summary>
+    /// An instant as the read model stores it: UTC, to the microsecond (PostgreSQL's precision), so figures read from a
+    /// step and figures computed at query time are the same to the last digit.
+    /// </summary>
+    public static DateTimeOffset Stored(DateTimeOffset instant)
+    {
+        var utc = instant.UtcTicks;
+        return new DateTimeOffset(utc - (utc % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    }
+
+    public static DateTimeOffset? Stored(DateTimeOffset? instant) => instant is { } value ? Stored(value) : null;
 }

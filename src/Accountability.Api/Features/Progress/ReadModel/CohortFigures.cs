@@ -56,7 +56,7 @@ internal sealed record PairFigures(int Current, int Best, DateOnly? CurrentSince
     public static PairFigures From(PairStreak streak)
     {
         ArgumentNullException.ThrowIfNull(streak);
-        return new PairFigures(streak.Current, streak.Best, streak.CurrentSince, streak.AtRiskDate, streak.SaveBy?.ToUniversalTime(), streak.WaitingFor);
+        return new PairFigures(streak.Current, streak.Best, streak.CurrentSince, streak.AtRiskDate, CohortCalculator.Stored(streak.SaveBy), streak.WaitingFor);
     }
 
     public PairStreak ToStreak() => new(Current, Best, CurrentSince, AtRiskDate, SaveBy, WaitingFor);

@@ -868,22 +868,13 @@ internal sealed class CohortPage(ProjectionContext context)
         delete.Add(memberSteps.Select(m => m.Row.GroupId).ToArray());
         delete.Add(memberSteps.Select(m => m.Row.MemberId).ToArray());
 
-        var rows = memberSteps.SelectMany(m => m.Steps.Select(s => (m.Row, Step: s))).ToList();
+        var rows = memberSteps.SelectMany(m => m.Steps.Select(s => (m.Row.GroupId, m.Row.MemberId, Step: s))).ToList();
         if (rows.Count == 0)
         {
             return;
         }
 
-        var insert = context.Enqueue(
-            $"""
-            INSERT INTO {CohortTables.MemberSteps} (group_id, member_id, valid_from, valid_to, figures)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[])
-            """);
-        insert.Add(rows.Select(r => r.Row.GroupId).ToArray());
-        insert.Add(rows.Select(r => r.Row.MemberId).ToArray());
-        insert.AddInstants(rows.Select(r => r.Step.From));
-        insert.AddInstants(rows.Select(r => r.Step.To));
-        insert.AddJsonArray(rows.Select(r => ReadModelJson.Serialize(r.Step.Figures)).ToArray());
+        StepRows.InsertMemberSteps(context.Enqueue(StepRows.InsertMemberStepsSql), rows);
     }
 
     private void WritePairs(List<(Guid Group, PartnerPair Pair, DateTimeOffset From, List<Step<PairFigures>> Steps)> pairSteps)
@@ -915,15 +906,7 @@ internal sealed class CohortPage(ProjectionContext context)
             delete.Add(pairSteps.Select(p => p.Pair.PairId).ToArray());
 
             var rows = pairSteps.SelectMany(p => p.Steps.Select(s => (p.Pair.PairId, Step: s))).ToList();
-            var insert = context.Enqueue(
-                $"""
-                INSERT INTO {CohortTables.PairSteps} (pair_id, valid_from, valid_to, figures)
-                SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::jsonb[])
-                """);
-            insert.Add(rows.Select(r => r.PairId).ToArray());
-            insert.AddInstants(rows.Select(r => r.Step.From));
-            insert.AddInstants(rows.Select(r => r.Step.To));
-            insert.AddJsonArray(rows.Select(r => ReadModelJson.Serialize(r.Step.Figures)).ToArray());
+            StepRows.InsertPairSteps(context.Enqueue(StepRows.InsertPairStepsSql), rows);
         }
 
         var touched = interactions.Where(i => !ended.Contains(i.Key)).ToList();

@@ -40,8 +40,11 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
     private const string MemberColumns =
         "m.member_id, m.role, m.joined_at, m.opted_out, m.nudges_sent, m.nudges_sent_answered, m.nudges_received, m.nudges_received_answered";
 
-    /// <summary>The group's cohort at <paramref name="now"/>, or null when the read model does not know the group yet.</summary>
-    public async Task<Cohort?> CohortAsync(Guid groupId, DateTimeOffset now, bool withPairs, CancellationToken ct)
+    /// <summary>
+    /// The group's cohort at <paramref name="now"/>, or null when the read model does not know the group yet. Each goal's
+    /// figures are read only <paramref name="withGoals"/> (the dashboard), pairs only <paramref name="withPairs"/>.
+    /// </summary>
+    public async Task<Cohort?> CohortAsync(Guid groupId, DateTimeOffset now, bool withPairs, CancellationToken ct, bool withGoals = true)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
@@ -50,11 +53,13 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
         group.Add(groupId);
         batch.BatchCommands.Add(group);
 
+        // The step covering "now": the latest one starting at or before it, if it has not ended (primary key, backwards).
         var members = new NpgsqlBatchCommand(
             $"""
-            SELECT {MemberColumns}, s.figures::text
+            SELECT {MemberColumns}, s.*
               FROM {CohortTables.Members} m
-              LEFT JOIN LATERAL (SELECT st.figures FROM {CohortTables.MemberSteps} st
+              LEFT JOIN LATERAL (SELECT {(withGoals ? StepRows.MemberColumns : StepRows.MemberColumns.Replace(", goals", ", NULL::json", StringComparison.Ordinal))}
+                                   FROM {CohortTables.MemberSteps} st
                                   WHERE st.group_id = m.group_id AND st.member_id = m.member_id AND st.valid_from <= $2 AND st.valid_to > $2
                                   ORDER BY st.valid_from DESC LIMIT 1) s ON true
              WHERE m.group_id = $1 AND m.status = {(short)MembershipStatus.Active}
@@ -68,9 +73,9 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
         {
             var pairs = new NpgsqlBatchCommand(
                 $"""
-                SELECT p.pair_id, p.first_member_id, p.second_member_id, p.paired_at, p.last_interaction_at, s.figures::text
+                SELECT p.pair_id, p.first_member_id, p.second_member_id, p.paired_at, p.last_interaction_at, s.*
                   FROM {CohortTables.Pairs} p
-                  LEFT JOIN LATERAL (SELECT st.figures FROM {CohortTables.PairSteps} st
+                  LEFT JOIN LATERAL (SELECT {StepRows.PairColumns} FROM {CohortTables.PairSteps} st
                                       WHERE st.pair_id = p.pair_id AND st.valid_from <= $2 AND st.valid_to > $2
                                       ORDER BY st.valid_from DESC LIMIT 1) s ON true
                  WHERE p.group_id = $1
@@ -97,13 +102,14 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
+                var memberId = reader.GetGuid(0);
                 memberRows.Add((
-                    reader.GetGuid(0),
+                    memberId,
                     (GroupRole)reader.GetInt16(1),
                     reader.GetInstant(2),
                     reader.GetBoolean(3),
                     new NudgeCounts(reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)),
-                    reader.GetNullableString(8) is { } json ? ReadModelJson.Deserialize<MemberFigures>(json) : null));
+                    StepRows.ReadMember(reader, 8, memberId, withGoals)));
             }
 
             if (withPairs)
@@ -117,7 +123,7 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
                         reader.GetGuid(2),
                         reader.GetInstant(3),
                         reader.GetNullableInstant(4),
-                        reader.GetNullableString(5) is { } json ? ReadModelJson.Deserialize<PairFigures>(json) : null));
+                        StepRows.ReadPair(reader, 5)));
                 }
             }
         }
@@ -193,9 +199,9 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT p.pair_id, p.first_member_id, p.second_member_id, p.paired_at, p.last_interaction_at, s.figures::text
+            SELECT p.pair_id, p.first_member_id, p.second_member_id, p.paired_at, p.last_interaction_at, s.*
               FROM {CohortTables.Pairs} p
-              LEFT JOIN LATERAL (SELECT st.figures FROM {CohortTables.PairSteps} st
+              LEFT JOIN LATERAL (SELECT {StepRows.PairColumns} FROM {CohortTables.PairSteps} st
                                   WHERE st.pair_id = p.pair_id AND st.valid_from <= $4 AND st.valid_to > $4
                                   ORDER BY st.valid_from DESC LIMIT 1) s ON true
              WHERE p.group_id = $1 AND ((p.first_member_id = $2 AND p.second_member_id = $3) OR (p.first_member_id = $3 AND p.second_member_id = $2))
@@ -217,7 +223,7 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
             }
 
             (pairId, a, b, pairedAt, interaction) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInstant(3), reader.GetNullableInstant(4));
-            figures = reader.GetNullableString(5) is { } json ? ReadModelJson.Deserialize<PairFigures>(json) : null;
+            figures = StepRows.ReadPair(reader, 5);
         }
 
         if (figures is null)

@@ -96,14 +96,35 @@ internal static class CohortTables
         """,
         $"CREATE INDEX IF NOT EXISTS progress_members_member ON {Members} (member_id)",
 
-        // The member's figures for each step [valid_from, valid_to).
+        // The member's figures for each step [valid_from, valid_to), as plain columns so that a board or a queue reads
+        // numbers, not documents: consistency (done, due) over 7, 14 and 28 days; the board entry of each window
+        // (week, 4 weeks, all time); the queue's input (q_*: its look-back of missed periods as a small JSON array);
+        // and each goal's figures as a JSON array, which only the dashboard reads.
         $"""
         CREATE TABLE IF NOT EXISTS {MemberSteps} (
             group_id uuid NOT NULL,
             member_id uuid NOT NULL,
             valid_from timestamptz NOT NULL,
             valid_to timestamptz NOT NULL,
-            figures jsonb NOT NULL,
+            today date NOT NULL,
+            paused boolean NOT NULL,
+            last_check_in_at timestamptz,
+            last7_done int NOT NULL, last7_due int NOT NULL,
+            last14_done int NOT NULL, last14_due int NOT NULL,
+            last28_done int NOT NULL, last28_due int NOT NULL,
+            week_done int NOT NULL, week_due int NOT NULL, week_streak int NOT NULL, week_reached_at timestamptz,
+            four_weeks_done int NOT NULL, four_weeks_due int NOT NULL, four_weeks_streak int NOT NULL, four_weeks_reached_at timestamptz,
+            all_time_done int NOT NULL, all_time_due int NOT NULL, all_time_streak int NOT NULL, all_time_reached_at timestamptz,
+            q_paused boolean NOT NULL,
+            q_joined_at timestamptz NOT NULL,
+            q_missed json NOT NULL,
+            q_last7_done int NOT NULL, q_last7_due int NOT NULL,
+            q_baseline_done int NOT NULL, q_baseline_due int NOT NULL,
+            q_last_check_in_at timestamptz,
+            q_usual_gap interval,
+            q_stuck_since timestamptz,
+            q_stuck_check_in_id uuid,
+            goals json NOT NULL,
             PRIMARY KEY (group_id, member_id, valid_from))
         """,
 
@@ -125,7 +146,12 @@ internal static class CohortTables
             pair_id uuid NOT NULL,
             valid_from timestamptz NOT NULL,
             valid_to timestamptz NOT NULL,
-            figures jsonb NOT NULL,
+            current_streak int NOT NULL,
+            best_streak int NOT NULL,
+            since date,
+            at_risk_date date,
+            save_by timestamptz,
+            waiting_for uuid,
             PRIMARY KEY (pair_id, valid_from))
         """,
     ];
