@@ -126,6 +126,13 @@ internal sealed class ApiBenchmarkHost : IAsyncDisposable
     }
 }
 
+/// <summary>The machine's 1-minute load average (the machine may be shared: figures are read against it).</summary>
+internal static class MachineLoad
+{
+    public static double Now() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
+}
+
 /// <summary>Latency samples and their percentiles.</summary>
 internal sealed class Latencies
 {

@@ -166,6 +166,29 @@ public sealed class CoachViewTests(ApiHost host) : IClassFixture<ApiHost>
         await host.GetJsonAsync(member, $"/api/v1/groups/{cohort.GroupId}/members/{member.Id}/timeline?limit=0", HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_member_who_leaves_drops_out_of_the_dashboard_the_queue_and_the_pairs()
+    {
+        var cohort = await host.CohortAsync(members: 2);
+        var (staying, leaving) = (cohort.Member(0), cohort.Member(1));
+        await host.PairAsync(cohort, staying, leaving);
+        var goal = await host.GoalSinceAsync(leaving, cohort.GroupId, 10);
+        await host.CheckInsAsync(leaving, cohort.GroupId, goal, 10, 9, 8);
+        await host.SettleAsync();
+        Assert.Equal(2, (await host.GetJsonAsync(cohort.Coach, $"/api/v1/groups/{cohort.GroupId}/coach/dashboard")).Items("members").Count());
+
+        await host.PostJsonAsync(leaving, $"/api/v1/groups/{cohort.GroupId}/leave", new { }, HttpStatusCode.NoContent);
+        await host.SettleAsync();
+
+        var dashboard = await host.GetJsonAsync(cohort.Coach, $"/api/v1/groups/{cohort.GroupId}/coach/dashboard");
+        Assert.Equal(new[] { staying.Id }, dashboard.Items("members").Select(m => m.GetProperty("memberId").GetGuid()).ToArray());
+        Assert.Empty(dashboard.Items("pairs"));
+        Assert.Empty(dashboard.Items("members").Single().Items("partners"));
+        var queue = await host.GetJsonAsync(cohort.Coach, $"/api/v1/groups/{cohort.GroupId}/coach/queue");
+        Assert.DoesNotContain(queue.Items("entries"), e => e.GetProperty("memberId").GetGuid() == leaving.Id);
+        Assert.Equal(0, await host.ScalarAsync<long>($"SELECT count(*) FROM rm.progress_member_steps WHERE group_id = $1 AND member_id = $2", cohort.GroupId, leaving.Id));
+    }
+
     private static string[] Reasons(JsonElement entry) => entry.Items("reasons").Select(r => r.GetProperty("reason").GetString()!).ToArray();
 
     private static (int Sent, int SentAnswered, int Received, int ReceivedAnswered) Nudges(JsonElement member)

@@ -551,7 +551,34 @@ internal sealed class CohortPage(ProjectionContext context)
             }
         }
 
-        await LoadAsync(groupIds, personIds, goalIds, [], rowKeys, personIds, ct);
+        // Whose figures these events change, known from the events alone: load their goals and calendars now, so that
+        // pages of check-ins (most pages) need no second round trip before recomputing.
+        var recomputed = new HashSet<(Guid Group, Guid Member)>();
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case GoalSet x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case GoalRevised x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case GoalVisibilityChanged x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case GoalAchieved x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case GoalAbandoned x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case CheckInPosted x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case CheckInAmended x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case StreakCorrectionRequested x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case StreakCorrectionApproved x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case StreakCorrectionRejected x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case MemberJoined x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case MemberReinstated x: recomputed.Add((x.GroupId, x.MemberId)); break;
+                case CommentPosted x: recomputed.Add((x.GroupId, x.ItemAuthorId)); break;
+            }
+        }
+
+        // People whose own facts changed: every group they are in is recomputed, so all their rows are loaded.
+        var rowsOfPeople = personIds.ToHashSet();
+        rowKeys.UnionWith(recomputed);
+        personIds.UnionWith(recomputed.Select(k => k.Member));
+        await LoadAsync(groupIds, personIds, goalIds, recomputed, rowKeys, rowsOfPeople, ct);
     }
 
     /// <summary>Loads whatever the given members' computation still lacks: groups, people, all their goals in the group, roster rows.</summary>
