@@ -43,13 +43,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EventReader>();
         services.AddSingleton<EventLogSignal>();
         services.AddSingleton<ProjectionCatalog>();
-        services.AddSingleton<AppendNotifier>();
         services.AddSingleton(sp => new AppendWriter(
             sp.GetRequiredService<NpgsqlDataSource>(),
             options,
             sp.GetRequiredService<ProjectionCatalog>().Inline,
             sp.GetRequiredService<EventLogSignal>(),
-            sp.GetRequiredService<AppendNotifier>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AppendWriter>()));
         services.AddSingleton<IEventStore, EventStore>();
         services.AddSingleton<IProjectionAdmin, ProjectionAdmin>();

@@ -48,6 +48,15 @@ public sealed class AppendAndReadTests
         var any = await store.Store.AppendAsync("account-2", ExpectedVersion.Any, [new EventData(new Deposited(1))]);
         Assert.Equal(2, any.Version);
         Assert.Equal(2, await store.ScalarAsync("SELECT count(*) FROM es.events"));
+
+        var several = await store.Store.AppendAsync("account-2", ExpectedVersion.Any, [new EventData(new Deposited(2)), new EventData(new Withdrawn(1))]);
+        Assert.Equal((4L, several.FirstSequence + 1), (several.Version, several.LastSequence));
+        var exact = await store.Store.AppendAsync("account-2", ExpectedVersion.Exactly(4), [new EventData(new Deposited(3)), new EventData(new Deposited(4))]);
+        Assert.Equal(6, exact.Version);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], (await store.Store.ReadStreamAsync("account-2")).Select(e => e.Version));
+        Assert.Equal(6, await store.ScalarAsync("SELECT version FROM es.streams WHERE id = 'account-2'"));
+        var fresh = await store.Store.AppendAsync("account-new", ExpectedVersion.Any, [new EventData(new Deposited(1))]);
+        Assert.Equal(1, fresh.Version);
     }
 
     [Fact]

@@ -22,7 +22,6 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     private readonly EventStoreOptions options;
     private readonly IReadOnlyList<InlineProjection> inlineProjections;
     private readonly EventLogSignal signal;
-    private readonly AppendNotifier notifier;
     private readonly ILogger logger;
     private readonly string sql;
     private readonly Task loop;
@@ -32,10 +31,8 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         EventStoreOptions options,
         IReadOnlyList<InlineProjection> inlineProjections,
         EventLogSignal signal,
-        AppendNotifier notifier,
         ILogger logger)
     {
-        this.notifier = notifier;
         this.dataSource = dataSource;
         this.options = options;
         this.inlineProjections = inlineProjections;
@@ -82,6 +79,11 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             if (batch.Count > 0)
             {
                 await WriteAsync(batch).ConfigureAwait(false);
+
+                // The writers just answered resume on the thread pool and often append again at once: step
+                // behind them so they join the next commit, instead of half the writers always waiting for
+                // the other half's commit.
+                await Task.Yield();
             }
         }
     }
@@ -90,7 +92,10 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var outcomes = await ExecuteWithDeadlockRetryAsync(batch).ConfigureAwait(false);
+            EventStoreMetrics.AppendsPerCommit.Record(batch.Count);
+            EventStoreMetrics.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             Complete(batch, outcomes);
         }
         catch (Exception ex) when (batch.Count > 1 && !IsUnavailable(ex))
@@ -190,8 +195,8 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         var last = outcomes.Where(o => o.Status == AppendStatus.Appended).Select(o => o.LastSequence).DefaultIfEmpty(0).Max();
         if (last > 0)
         {
+            EventStoreMetrics.EventsAppended.Add(batch.Where((_, i) => outcomes[i].Status == AppendStatus.Appended).Sum(a => a.Events.Count));
             signal.Pulse(last);
-            notifier.Announce(last);
         }
 
         return outcomes;

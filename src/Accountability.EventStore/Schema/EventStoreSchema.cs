@@ -101,8 +101,8 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
     /// event ids instead, and the writer answers it the same way.
     /// Returns one row per append, in input order: status 0 appended, 1 wrong expected version,
     /// 2 already appended (same event ids, same stream), 3 event ids used elsewhere.
-    /// NOTIFY is not sent here: a NOTIFY in the append transaction serialises commits on a global lock, so the
-    /// writer sends one, coalesced, after commit.
+    /// Each call sends one NOTIFY with its last sequence number, delivered only if the transaction commits. The
+    /// notify queue's lock is taken at commit, in the order the append lock already imposes, so it adds no waiting.
     /// </summary>
     private string AppendFunction() => $$"""
         CREATE OR REPLACE FUNCTION {{s}}.append_batch(
@@ -145,7 +145,40 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 RETURN;
             END IF;
             IF n = 1 THEN
-                -- One append (the common case at low load): plain expressions, no helper queries.
+                -- One append whose expectation holds (the common case at low load): one statement creates or
+                -- moves the stream, the row it writes is the lock. Anything else (a missing stream, a wrong
+                -- version, a retry) falls through to the general path, which decides and explains.
+                cnt := p_counts[1];
+                IF p_expected[1] = 0 THEN
+                    INSERT INTO {{s}}.streams (id, type, version) VALUES (p_stream_ids[1], p_stream_types[1], cnt)
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING version INTO max_v;
+                ELSE
+                    UPDATE {{s}}.streams SET version = version + cnt, updated_at = now()
+                     WHERE id = p_stream_ids[1] AND (p_expected[1] < 0 OR version = p_expected[1])
+                    RETURNING version INTO max_v;
+                END IF;
+                IF max_v IS NOT NULL THEN
+                    PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
+                    IF cnt = 1 THEN
+                        min_s := nextval('{{s}}.events_seq');
+                        max_s := min_s;
+                        INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
+                        VALUES (min_s, p_stream_ids[1], max_v, p_event_ids[1], p_types[1], p_data[1], p_metadata[1]);
+                    ELSE
+                        SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, cnt)) g;
+                        min_s := seqs[1];
+                        max_s := seqs[cnt];
+                        INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
+                        SELECT seqs[e.ord], p_stream_ids[1], max_v - cnt + e.ord, e.id, e.t, e.d, e.md
+                          FROM unnest(p_event_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(id, t, d, md, ord);
+                    END IF;
+                    PERFORM pg_notify('{{NotifyChannel}}', max_s::text);
+                    RETURN QUERY SELECT 0, max_v, min_s, max_s, now();
+                    RETURN;
+                END IF;
+
+                -- General path for one append: plain expressions, no helper queries.
                 ids := p_stream_ids;
                 kinds := p_stream_types;
                 m := 1;
@@ -258,6 +291,9 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 ELSE
                     SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, ok_events)) g;
                 END IF;
+                -- Wakes listeners in every process when (and only if) this transaction commits. The append lock
+                -- already orders these commits, so the notify queue's lock costs no extra waiting.
+                PERFORM pg_notify('{{NotifyChannel}}', seqs[ok_events]::text);
                 IF n = 1 AND ok_events = 1 THEN
                     INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
                     VALUES (seqs[1], p_stream_ids[1], nv[1], p_event_ids[1], p_types[1], p_data[1], p_metadata[1]);

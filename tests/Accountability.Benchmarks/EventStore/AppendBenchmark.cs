@@ -31,6 +31,7 @@ internal static class AppendBenchmark
         await using var raw = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 32 } }.Build();
         var json = System.Text.Json.JsonSerializer.Serialize(new CheckedIn(Guid.NewGuid(), 1, Measure.Payload));
 
+        using var commits = new CommitObserver();
         var rows = new List<object>();
         var ratios = new List<double>();
         foreach (var concurrency in levels)
@@ -44,8 +45,11 @@ internal static class AppendBenchmark
             });
 
             var run = Guid.NewGuid().ToString("N")[..6];
+            commits.Reset();
             var newStreamRate = await Measure.RateAsync(concurrency, duration, (worker, i) =>
                 plain.Store.AppendAsync($"member-{run}-{worker}-{i}", ExpectedVersion.NoStream, [new EventData(new CheckedIn(Guid.NewGuid(), 1, Measure.Payload))]));
+
+            var newStreamCommits = commits.Describe();
 
             // Existing streams: each worker keeps appending to its own 20 streams, created beforehand.
             for (var worker = 0; worker < concurrency; worker++)
@@ -56,6 +60,7 @@ internal static class AppendBenchmark
                 }
             }
 
+            commits.Reset();
             var existingRate = await Measure.RateAsync(concurrency, duration, (worker, i) =>
                 inline.Store.AppendAsync($"goal-{run}-{worker}-{i % 20}", ExpectedVersion.Any, [new EventData(new CheckedIn(Guid.NewGuid(), 1, Measure.Payload))]));
 
@@ -64,6 +69,7 @@ internal static class AppendBenchmark
             ratios.Add(Math.Min(newRatio, existingRatio));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"concurrency {concurrency,2}: raw INSERT {rawRate,8:F0}/s | append new stream {newStreamRate,8:F0}/s (x{newRatio:F2}) | append existing + inline projection {existingRate,8:F0}/s (x{existingRatio:F2})"));
+            Console.WriteLine($"  group commit, new streams: {newStreamCommits}; existing + inline: {commits.Describe()}");
             rows.Add(new
             {
                 concurrency,
@@ -77,4 +83,59 @@ internal static class AppendBenchmark
 
         return new { scenario = "append", seconds_per_measurement = seconds, levels = rows, ratio = Math.Round(ratios.Min(), 3) };
     }
+}
+
+/// <summary>Listens to the store's group-commit instruments: appends per commit and commit time.</summary>
+internal sealed class CommitObserver : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+    private long commits;
+    private long appends;
+    private double milliseconds;
+
+    public CommitObserver()
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EventStoreMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) =>
+        {
+            Interlocked.Increment(ref commits);
+            Interlocked.Add(ref appends, value);
+        });
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (listener)
+            {
+                milliseconds += value;
+            }
+        });
+        listener.Start();
+    }
+
+    public void Reset()
+    {
+        lock (listener)
+        {
+            commits = 0;
+            appends = 0;
+            milliseconds = 0;
+        }
+    }
+
+    public string Describe()
+    {
+        lock (listener)
+        {
+            return commits == 0
+                ? "none"
+                : string.Create(CultureInfo.InvariantCulture, $"{commits} commits, {(double)appends / commits:F1} appends each, {milliseconds / commits:F2} ms each");
+        }
+    }
+
+    public void Dispose() => listener.Dispose();
 }
