@@ -7,6 +7,7 @@
 #   infra/postgres.sh restart DIR                      stop, then start again on the same port
 #   infra/postgres.sh status DIR                       exit 0 when the cluster in DIR accepts connections
 #   infra/postgres.sh throwaway [--fast]               a new cluster in a temporary folder; prints "DIR<TAB>connection string"
+#   infra/postgres.sh discard DIR                      stop a throwaway cluster and delete its folder
 #   infra/postgres.sh ensure-binaries                  install Debian's postgresql package when initdb/pg_ctl are missing
 #
 # PostgreSQL refuses to run as root, so as root every server command runs as the `postgres` user.
@@ -145,6 +146,13 @@ throwaway() {
   printf '%s\t%s\n' "$dir" "$cs"
 }
 
+discard() {
+  local dir="$1"
+  case "$(basename "$dir")" in accountability-pg.*) ;; *) die "discard only deletes throwaway folders (accountability-pg.*): $dir" ;; esac
+  stop "$dir" fast
+  rm -rf "$dir"
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   start) start "$@" ;;
@@ -153,6 +161,7 @@ case "$cmd" in
   restart) restart "$1" ;;
   status) status "$1" ;;
   throwaway) throwaway "$@" ;;
+  discard) discard "$1" ;;
   ensure-binaries) ensure_binaries ;;
   *) sed -n '2,12p' "$0" >&2; exit 2 ;;
 esac

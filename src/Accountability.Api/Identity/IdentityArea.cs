@@ -59,6 +59,7 @@ public static class IdentityArea
         services.AddScoped<Sessions>();
         services.AddScoped<SignIns>();
         services.AddScoped<MemberDirectory>();
+        services.AddSingleton<LocalMembers>();
         services.AddHttpContextAccessor();
         services.AddScoped(provider => CurrentUser.From(provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.User));
 

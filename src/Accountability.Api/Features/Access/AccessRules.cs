@@ -108,15 +108,16 @@ internal sealed class GoalOwnerEvaluator(Membership membership) : IAccessRuleEva
 
     public async ValueTask<AccessDecision> EvaluateAsync(AccessContext context, CancellationToken cancellationToken)
     {
-        if (AccessRules.RouteGuid(context, "goalId") is not { } goalId
-            || !await membership.CanSeeGoalAsync(context.MemberId, goalId, cancellationToken))
+        if (AccessRules.RouteGuid(context, "goalId") is not { } goalId)
         {
             return AccessDecision.Hide;
         }
 
         // Seeing it means the caller is an active member of the goal's group; the owner also sees it.
-        var goal = await membership.GoalAsync(goalId, cancellationToken);
-        return goal?.OwnerId == context.MemberId ? AccessDecision.Allow : AccessDecision.Forbid;
+        var (visible, ownerId) = await membership.GoalVisibilityAndOwnerAsync(context.MemberId, goalId, cancellationToken);
+        return !visible ? AccessDecision.Hide
+            : ownerId == context.MemberId ? AccessDecision.Allow
+            : AccessDecision.Forbid;
     }
 }
 

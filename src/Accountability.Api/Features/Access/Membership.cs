@@ -116,13 +116,23 @@ public sealed class Membership(NpgsqlDataSource dataSource, TimeProvider time)
     public async Task<bool> CanSeeGoalAsync(Guid viewerId, Guid goalId, CancellationToken ct) =>
         await GoalAccessForAsync(viewerId, goalId, ct) != Domain.Feed.Access.None;
 
+    /// <summary>Whether the viewer may see the goal at all, and whose goal it is (Guid.Empty when there is no such goal).</summary>
+    public async Task<(bool Visible, Guid OwnerId)> GoalVisibilityAndOwnerAsync(Guid viewerId, Guid goalId, CancellationToken ct)
+    {
+        var (access, ownerId) = await ReadGoalAccessAsync(viewerId, goalId, ct);
+        return (access != Domain.Feed.Access.None, ownerId);
+    }
+
     /// <summary>
     /// How much of the goal the viewer may see, by the domain's rule (<see cref="Visibility.ForGoal(Group, Guid, Guid, GoalVisibility, ModerationStatus)"/>):
     /// the owner and the group's staff everything; a partner everything the goal shares with partners; other
     /// members the group goals (numbers only where the group shows individual numbers); people who left or
     /// were removed, and outsiders, nothing. None as well when there is no such goal.
     /// </summary>
-    public async Task<Domain.Feed.Access> GoalAccessForAsync(Guid viewerId, Guid goalId, CancellationToken ct)
+    public async Task<Domain.Feed.Access> GoalAccessForAsync(Guid viewerId, Guid goalId, CancellationToken ct) =>
+        (await ReadGoalAccessAsync(viewerId, goalId, ct)).Access;
+
+    private async Task<(Domain.Feed.Access Access, Guid OwnerId)> ReadGoalAccessAsync(Guid viewerId, Guid goalId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
                 """
@@ -141,7 +151,7 @@ public sealed class Membership(NpgsqlDataSource dataSource, TimeProvider time)
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
-            return Domain.Feed.Access.None;
+            return (Domain.Feed.Access.None, Guid.Empty);
         }
 
         var groupId = reader.GetGuid(0);
@@ -168,7 +178,7 @@ public sealed class Membership(NpgsqlDataSource dataSource, TimeProvider time)
                 ? ImmutableDictionary<Guid, PartnerPair>.Empty.Add(Guid.Empty, new PartnerPair(Guid.Empty, viewerId, ownerId, DateTimeOffset.MinValue))
                 : ImmutableDictionary<Guid, PartnerPair>.Empty,
         };
-        return Visibility.ForGoal(group, viewerId, ownerId, visibility);
+        return (Visibility.ForGoal(group, viewerId, ownerId, visibility), ownerId);
     }
 
     private static async Task<IReadOnlyList<Guid>> ReadGuidsAsync(NpgsqlCommand command, CancellationToken ct)

@@ -21,9 +21,12 @@ public sealed record GoalContext(Group? Group, Member? Owner)
     public static async Task<GoalAccess> FindAsync(Membership membership, Guid goalId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(membership);
-        return await membership.GoalAsync(goalId, ct)
-            ?? throw new DomainException(new DomainError(DomainErrorCodes.GoalNotFound, "Goal not found", "There is no such goal.", ErrorKind.NotFound));
+        return await membership.GoalAsync(goalId, ct) ?? throw GoalNotFound();
     }
+
+    /// <summary>"Not found" for a goal, as the domain words it.</summary>
+    public static DomainException GoalNotFound() =>
+        new(new DomainError(DomainErrorCodes.GoalNotFound, "Goal not found", "There is no such goal.", ErrorKind.NotFound));
 
     public static async Task<GoalContext> LoadAsync(EventWriter writer, Guid groupId, Guid ownerId, CancellationToken ct)
     {

@@ -29,6 +29,7 @@ public static class BearerAuthentication
             .AddJwtBearer(LocalScheme, options =>
             {
                 options.MapInboundClaims = false;
+                options.SaveToken = false;
                 options.IncludeErrorDetails = true;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
@@ -60,6 +61,7 @@ public static class BearerAuthentication
                 options.Audience = external.Audience;
                 options.RequireHttpsMetadata = external.RequireHttpsMetadata;
                 options.MapInboundClaims = false;
+                options.SaveToken = false;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidAudience = external.Audience,
@@ -117,11 +119,8 @@ public static class BearerAuthentication
             return;
         }
 
-        // A scope of its own: a hub connection's request lives as long as the connection, and must not keep a
-        // DbContext alive all that time.
-        await using var scope = context.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        var directory = scope.ServiceProvider.GetRequiredService<MemberDirectory>();
-        var member = await directory.FindLocalAsync(memberId, sessionId, context.HttpContext.RequestAborted);
+        var members = context.HttpContext.RequestServices.GetRequiredService<LocalMembers>();
+        var member = await members.FindAsync(memberId, sessionId, context.HttpContext.RequestAborted);
         if (member is null)
         {
             context.Fail("The session has ended.");

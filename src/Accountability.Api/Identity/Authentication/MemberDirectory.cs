@@ -1,7 +1,10 @@
+using Accountability.Api.Features.Access;
 using Accountability.Api.Identity.Accounts;
+using Accountability.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Accountability.Api.Identity.Authentication;
 
@@ -9,29 +12,40 @@ namespace Accountability.Api.Identity.Authentication;
 public sealed record MemberSnapshot(Guid MemberId, string DisplayName, string TimeZone);
 
 /// <summary>
-/// Finds the member behind a validated token: a local token's member and live session, or the member linked to
-/// an external authority's (issuer, subject), created on first sight. External subjects are never linked to an
-/// existing account by e-mail: an authority's e-mail claim is not proof of owning the local account.
+/// The member behind a local token, read on every authenticated request: one primary-key query on the edge
+/// database, no DbContext (a hub connection's request lives as long as the connection and must not hold one).
+/// </summary>
+internal sealed class LocalMembers(EdgeDataSource edge, TimeProvider time)
+{
+    private const string Sql = $"""
+        SELECT a.display_name, a.time_zone
+          FROM {AccountsDbContext.Schema}.accounts a
+         WHERE a.id = $1
+           AND EXISTS (SELECT 1 FROM {AccountsDbContext.Schema}.sessions s
+                        WHERE s.id = $2 AND s.account_id = a.id AND s.revoked_at IS NULL AND s.expires_at > $3)
+        """;
+
+    /// <summary>The member, or null when the account is gone or the session has ended (logout, reuse, password change).</summary>
+    public async Task<MemberSnapshot?> FindAsync(Guid memberId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = edge.DataSource.CreateCommand(Sql)
+            .With(memberId, NpgsqlDbType.Uuid)
+            .With(sessionId, NpgsqlDbType.Uuid)
+            .With(time.GetUtcNow(), NpgsqlDbType.TimestampTz);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new MemberSnapshot(memberId, reader.GetString(0), reader.GetString(1))
+            : null;
+    }
+}
+
+/// <summary>
+/// Finds the member linked to an external authority's (issuer, subject), created on first sight. External subjects
+/// are never linked to an existing account by e-mail: an authority's e-mail claim is not proof of owning the local
+/// account.
 /// </summary>
 internal sealed class MemberDirectory(AccountsDbContext db, ExternalAuthoritySettings external, TimeProvider time)
 {
-    /// <summary>The member, or null when the account is gone or the session has ended (logout, reuse, password change).</summary>
-    public async Task<MemberSnapshot?> FindLocalAsync(Guid memberId, Guid sessionId, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var found = await db.Users.AsNoTracking()
-            .Where(a => a.Id == memberId)
-            .Select(a => new
-            {
-                a.Id,
-                a.DisplayName,
-                a.TimeZone,
-                SessionLive = db.Sessions.Any(s => s.Id == sessionId && s.AccountId == a.Id && s.RevokedAt == null && s.ExpiresAt > now),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
-        return found is { SessionLive: true } ? new MemberSnapshot(found.Id, found.DisplayName, found.TimeZone) : null;
-    }
-
     public async Task<MemberSnapshot> FindOrProvisionExternalAsync(string issuer, string subject, string? displayName, CancellationToken cancellationToken)
     {
         if (await FindExternalAsync(issuer, subject, cancellationToken) is { } existing)

@@ -8,7 +8,6 @@ using Accountability.Domain.Time;
 using FluentValidation;
 using MediatR;
 using Npgsql;
-using Membership = Accountability.Api.Features.Access.Membership;
 
 namespace Accountability.Api.Features.CheckIns.PostCheckIn;
 
@@ -66,13 +65,12 @@ internal sealed class PostCheckInValidator : AbstractValidator<PostCheckIn>
     }
 }
 
-internal sealed class PostCheckInHandler(EventWriter writer, RequestActor actor, Membership membership, NpgsqlDataSource dataSource, ILogger<GroupMilestones> logger)
+internal sealed class PostCheckInHandler(EventWriter writer, RequestActor actor, NpgsqlDataSource dataSource, ILogger<GroupMilestones> logger)
     : IRequestHandler<PostCheckIn, (CheckInResponse CheckIn, bool Created)>
 {
     public async Task<(CheckInResponse CheckIn, bool Created)> Handle(PostCheckIn request, CancellationToken cancellationToken)
     {
         var me = actor.Current;
-        var found = await GoalContext.FindAsync(membership, request.GoalId, cancellationToken);
         var body = request.CheckIn;
         var command = new Domain.Goals.PostCheckIn(
             body.CheckInId,
@@ -89,7 +87,9 @@ internal sealed class PostCheckInHandler(EventWriter writer, RequestActor actor,
         var written = await writer.WriteGoalAsync(request.GoalId, me, new WriteOptions(nameof(PostCheckIn), ClientId: body.CheckInId),
             async (goal, now) =>
             {
-                context = await GoalContext.LoadAsync(writer, found.GroupId, found.OwnerId, cancellationToken);
+                // The access rule has checked the goal exists and is the caller's; the goal itself names its group.
+                var where = goal ?? throw GoalContext.GoalNotFound();
+                context = await GoalContext.LoadAsync(writer, where.GroupId, where.MemberId, cancellationToken);
                 var group = context.RequireGroup();
                 var decided = GoalDecisions.Decide(command, goal, group, context.Owner, me.MemberId, now);
 
@@ -108,7 +108,7 @@ internal sealed class PostCheckInHandler(EventWriter writer, RequestActor actor,
         var clock = DayClock.For(context!.RequireGroup(), context.Owner);
         if (written.Events.OfType<CheckInPosted>().Any())
         {
-            await new GroupMilestones(writer, dataSource, logger).RecordAsync(me, found.GroupId, checkIn.CheckInId, checkIn.Date, cancellationToken);
+            await new GroupMilestones(writer, dataSource, logger).RecordAsync(me, goal.GroupId, checkIn.CheckInId, checkIn.Date, cancellationToken);
         }
 
         var response = new CheckInResponse(
