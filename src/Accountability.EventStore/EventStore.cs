@@ -10,6 +10,7 @@ internal sealed class EventStore(
     NpgsqlDataSource dataSource,
     EventStoreOptions options,
     EventReader reader,
+    StreamStateCache states,
     AppendWriter writer) : IEventStore
 {
     public Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
@@ -24,19 +25,22 @@ internal sealed class EventStore(
     public async Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(evolve);
+        var known = states.TryGet(streamId, evolve, out var knownVersion, out var knownState);
 
-        // The version comes from the stream row read in the same statement as the events: one snapshot.
+        // The version comes from the stream row read in the same statement as the events: one snapshot. Only the
+        // events after a state already folded are read.
         var sql = $"""
             SELECT st.version, {EventReader.Columns}
               FROM {options.QuotedSchema}.streams st
-              LEFT JOIN {options.QuotedSchema}.events e ON e.stream_id = st.id
+              LEFT JOIN {options.QuotedSchema}.events e ON e.stream_id = st.id AND e.version > $2
              WHERE st.id = $1
              ORDER BY e.version
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = known ? knownVersion : 0 });
         await using var rows = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        T? state = default;
+        var state = known ? knownState : default;
         long version = 0;
         while (await rows.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -47,14 +51,35 @@ internal sealed class EventStore(
             }
         }
 
+        if (version == 0)
+        {
+            // No such stream (it never had an event): nothing to start from.
+            return new StreamState<T>(streamId, default, 0);
+        }
+
+        states.Put(streamId, evolve, version, state);
         return new StreamState<T>(streamId, state, version);
     }
 
     public async Task<T?> AggregateStreamAsync<T>(string streamId, Func<T?, object, T?> evolve, long? upToVersion = null, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(evolve);
-        var events = await reader.ReadStreamAsync(dataSource, streamId, 0, upToVersion, asOf, ct).ConfigureAwait(false);
-        return events.Aggregate(default(T), (state, e) => evolve(state, e.Data));
+        if (upToVersion is not null || asOf is not null)
+        {
+            var past = await reader.ReadStreamAsync(dataSource, streamId, 0, upToVersion, asOf, ct).ConfigureAwait(false);
+            return past.Aggregate(default(T), (state, e) => evolve(state, e.Data));
+        }
+
+        var known = states.TryGet(streamId, evolve, out var version, out var current);
+        var events = await reader.ReadStreamAsync(dataSource, streamId, known ? version : 0, null, null, ct).ConfigureAwait(false);
+        if (events.Count == 0)
+        {
+            return known ? current : default;
+        }
+
+        current = events.Aggregate(known ? current : default, (state, e) => evolve(state, e.Data));
+        states.Put(streamId, evolve, events[^1].Version, current);
+        return current;
     }
 
     public async Task<EventPage> ReadAllAsync(long afterSequence, int maxCount, IReadOnlyCollection<string>? eventTypes = null, CancellationToken ct = default)

@@ -33,6 +33,12 @@ public sealed partial class EventStoreOptions
     /// <summary>The most concurrent appends gathered into one transaction (group commit).</summary>
     public int MaxAppendsPerBatch { get; set; } = 256;
 
+    /// <summary>
+    /// How many folded stream states to keep in memory, so that a stream read again is folded only from the events
+    /// appended since (0 turns it off). Each entry holds one state: size it to the streams written often.
+    /// </summary>
+    public int StreamStateCacheSize { get; set; } = 4096;
+
     /// <summary>Stable names of event types, and upcasters for retired ones.</summary>
     public EventTypeRegistry Events { get; } = new();
 

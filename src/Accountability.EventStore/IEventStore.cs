@@ -22,11 +22,17 @@ public interface IEventStore
 
     /// <summary>
     /// Folds the stream with <paramref name="evolve"/> and returns the state with the version read in the same
-    /// statement: append the decision with <see cref="StreamState{T}.ExpectedVersion"/>.
+    /// statement: append the decision with <see cref="StreamState{T}.ExpectedVersion"/>. States are kept by version
+    /// in memory (<see cref="EventStoreOptions.StreamStateCacheSize"/>) and only newer events are folded onto them,
+    /// so <paramref name="evolve"/> must return new states and never change the one it is given.
     /// </summary>
     Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, CancellationToken ct = default);
 
-    /// <summary>Live aggregation: the stream folded up to <paramref name="upToVersion"/> or to events recorded at or before <paramref name="asOf"/>.</summary>
+    /// <summary>
+    /// Live aggregation: the stream folded up to <paramref name="upToVersion"/> or to events recorded at or before
+    /// <paramref name="asOf"/>. The latest state (neither given) comes from the same in-memory states as
+    /// <see cref="FetchForWritingAsync{T}"/>, with the same rule for <paramref name="evolve"/>.
+    /// </summary>
     Task<T?> AggregateStreamAsync<T>(string streamId, Func<T?, object, T?> evolve, long? upToVersion = null, DateTimeOffset? asOf = null, CancellationToken ct = default);
 
     /// <summary>

@@ -183,6 +183,39 @@ public sealed class AppendAndReadTests
         Assert.Equal(appended, received);
     }
 
+    [Fact]
+    public async Task Folded_states_kept_in_memory_follow_appends_made_by_another_process()
+    {
+        var database = await TestStore.NewDatabaseAsync();
+        await using var reading = await TestStore.StartAsync(database, node: "node-a");
+        await using var writing = await TestStore.StartAsync(database, node: "node-b");
+        await using var uncached = await TestStore.StartAsync(database, o => o.StreamStateCacheSize = 0, node: "node-c");
+        static IReadOnlyList<int> History(IReadOnlyList<int>? seen, object e) => [.. seen ?? [], e is Deposited d ? d.Amount : e is Withdrawn w ? -w.Amount : 0];
+
+        await writing.Store.AppendAsync("account-9", ExpectedVersion.NoStream, [new EventData(new Deposited(10)), new EventData(new Withdrawn(4))]);
+        Assert.Equal((6, 2L), ((await reading.Store.FetchForWritingAsync<int>("account-9", Fold)).State, (await reading.Store.FetchForWritingAsync<int>("account-9", Fold)).Version));
+        Assert.Equal(6, await reading.Store.AggregateStreamAsync<int>("account-9", Fold));
+        Assert.Equal([10, -4], await reading.Store.AggregateStreamAsync<IReadOnlyList<int>>("account-9", History));
+
+        // Another process appends: the states this one keeps are folded on from there, never served stale.
+        await writing.Store.AppendAsync("account-9", ExpectedVersion.Exactly(2), [new EventData(new Deposited(5))]);
+        await writing.Store.AppendAsync("account-9", ExpectedVersion.Any, [new EventData(new Withdrawn(1)), new EventData(new Deposited(7))]);
+        var fetched = await reading.Store.FetchForWritingAsync<int>("account-9", Fold);
+        Assert.Equal((17, 5L), (fetched.State, fetched.Version));
+        Assert.Equal(17, await reading.Store.AggregateStreamAsync<int>("account-9", Fold));
+        Assert.Equal([10, -4, 5, -1, 7], await reading.Store.AggregateStreamAsync<IReadOnlyList<int>>("account-9", History));
+        Assert.Equal(11, await reading.Store.AggregateStreamAsync<int>("account-9", Fold, upToVersion: 3));
+
+        // The same answers as folding from the first event.
+        var fresh = await uncached.Store.FetchForWritingAsync<int>("account-9", Fold);
+        Assert.Equal((fresh.State, fresh.Version), (fetched.State, fetched.Version));
+
+        // A stream with no events has no state, and one appended to later starts from its first event.
+        Assert.Equal(0, (await reading.Store.FetchForWritingAsync<int>("account-10", Fold)).Version);
+        await writing.Store.AppendAsync("account-10", ExpectedVersion.NoStream, [new EventData(new Deposited(3))]);
+        Assert.Equal((3, 1L), ((await reading.Store.FetchForWritingAsync<int>("account-10", Fold)).State, 1L));
+    }
+
     private static int Fold(int balance, object e) => e switch
     {
         Deposited d => balance + d.Amount,
