@@ -216,6 +216,35 @@ public sealed class AppendAndReadTests
         Assert.Equal((3, 1L), ((await reading.Store.FetchForWritingAsync<int>("account-10", Fold)).State, 1L));
     }
 
+    [Fact]
+    public async Task A_small_state_cache_under_concurrent_readers_drops_old_states_and_answers_right()
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), o => o.StreamStateCacheSize = 8);
+        for (var i = 0; i < 40; i++)
+        {
+            await store.Store.AppendAsync($"account-c{i}", ExpectedVersion.NoStream, [new EventData(new Deposited(i)), new EventData(new Deposited(1))]);
+        }
+
+        // 16 readers over 40 streams with room for 8 states: the cache is trimmed while others add to it.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(reader => Task.Run(async () =>
+        {
+            var wrong = 0;
+            for (var round = 0; round < 5; round++)
+            {
+                for (var i = 0; i < 40; i++)
+                {
+                    var stream = $"account-c{(i + reader) % 40}";
+                    var expected = ((i + reader) % 40) + 1;
+                    wrong += await store.Store.AggregateStreamAsync<int>(stream, Fold) == expected ? 0 : 1;
+                    wrong += (await store.Store.FetchForWritingAsync<int>(stream, Fold)).State == expected ? 0 : 1;
+                }
+            }
+
+            return wrong;
+        })));
+        Assert.All(answers, wrong => Assert.Equal(0, wrong));
+    }
+
     private static int Fold(int balance, object e) => e switch
     {
         Deposited d => balance + d.Amount,

@@ -58,8 +58,10 @@ internal sealed class StreamStateCache(EventStoreOptions options)
 
         try
         {
-            var drop = entries.Count - (options.StreamStateCacheSize * 3 / 4);
-            foreach (var stale in entries.OrderBy(e => e.Value.LastUsed).Take(drop).ToList())
+            // ToArray is the dictionary's own snapshot: safe while other threads add and remove.
+            var snapshot = entries.ToArray();
+            var drop = snapshot.Length - (options.StreamStateCacheSize * 3 / 4);
+            foreach (var stale in snapshot.OrderBy(e => e.Value.LastUsed).Take(drop))
             {
                 entries.TryRemove(stale);
             }
