@@ -25,7 +25,7 @@ internal sealed class EventStore(
     public async Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(evolve);
-        var known = states.TryGet(streamId, evolve, out var knownVersion, out var knownState);
+        var (knownVersion, knownState) = states.Get(streamId, evolve);
 
         // The version comes from the stream row read in the same statement as the events: one snapshot. Only the
         // events after a state already folded are read.
@@ -38,9 +38,9 @@ internal sealed class EventStore(
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = known ? knownVersion : 0 });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = knownVersion });
         await using var rows = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var state = known ? knownState : default;
+        var state = knownState;
         long version = 0;
         while (await rows.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -70,14 +70,14 @@ internal sealed class EventStore(
             return past.Aggregate(default(T), (state, e) => evolve(state, e.Data));
         }
 
-        var known = states.TryGet(streamId, evolve, out var version, out var current);
-        var events = await reader.ReadStreamAsync(dataSource, streamId, known ? version : 0, null, null, ct).ConfigureAwait(false);
+        var (version, current) = states.Get(streamId, evolve);
+        var events = await reader.ReadStreamAsync(dataSource, streamId, version, null, null, ct).ConfigureAwait(false);
         if (events.Count == 0)
         {
-            return known ? current : default;
+            return current;
         }
 
-        current = events.Aggregate(known ? current : default, (state, e) => evolve(state, e.Data));
+        current = events.Aggregate(current, (state, e) => evolve(state, e.Data));
         states.Put(streamId, evolve, events[^1].Version, current);
         return current;
     }

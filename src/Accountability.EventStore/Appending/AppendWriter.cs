@@ -192,10 +192,20 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             }
         }
 
-        var last = outcomes.Where(o => o.Status == AppendStatus.Appended).Select(o => o.LastSequence).DefaultIfEmpty(0).Max();
+        long last = 0;
+        var events = 0;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i].Status == AppendStatus.Appended)
+            {
+                last = Math.Max(last, outcomes[i].LastSequence);
+                events += batch[i].Events.Count;
+            }
+        }
+
         if (last > 0)
         {
-            EventStoreMetrics.EventsAppended.Add(batch.Where((_, i) => outcomes[i].Status == AppendStatus.Appended).Sum(a => a.Events.Count));
+            EventStoreMetrics.EventsAppended.Add(events);
             signal.Pulse(last);
         }
 

@@ -15,20 +15,18 @@ internal sealed class StreamStateCache(EventStoreOptions options)
     private readonly ConcurrentDictionary<(string StreamId, Delegate Evolve), Entry> entries = new();
     private readonly Lock trimming = new();
     private long clock;
+    private int count;
 
-    public bool TryGet<T>(string streamId, Func<T?, object, T?> evolve, out long version, out T? state)
+    /// <summary>The state kept for the stream and fold, and the version it was folded to; version 0 when none is kept.</summary>
+    public (long Version, T? State) Get<T>(string streamId, Func<T?, object, T?> evolve)
     {
         if (options.StreamStateCacheSize > 0 && entries.TryGetValue((streamId, evolve), out var entry))
         {
             entry.LastUsed = Interlocked.Increment(ref clock);
-            version = entry.Version;
-            state = (T?)entry.State;
-            return true;
+            return (entry.Version, (T?)entry.State);
         }
 
-        version = 0;
-        state = default;
-        return false;
+        return (0, default);
     }
 
     public void Put<T>(string streamId, Func<T?, object, T?> evolve, long version, T? state)
@@ -41,12 +39,19 @@ internal sealed class StreamStateCache(EventStoreOptions options)
         var key = (streamId, (Delegate)evolve);
         var entry = new Entry(version, state) { LastUsed = Interlocked.Increment(ref clock) };
 
+        if (entries.TryAdd(key, entry))
+        {
+            // Counted here (exact again after each trim) rather than with the dictionary's Count, which takes all its locks.
+            if (Interlocked.Increment(ref count) > options.StreamStateCacheSize)
+            {
+                Trim();
+            }
+
+            return;
+        }
+
         // Never replace a state with an older one (two readers racing): both are true, the newer saves a fold.
         entries.AddOrUpdate(key, entry, (_, current) => current.Version > version ? current : entry);
-        if (entries.Count > options.StreamStateCacheSize)
-        {
-            Trim();
-        }
     }
 
     private void Trim()
@@ -65,6 +70,8 @@ internal sealed class StreamStateCache(EventStoreOptions options)
             {
                 entries.TryRemove(stale);
             }
+
+            Interlocked.Exchange(ref count, entries.Count);
         }
         finally
         {

@@ -114,8 +114,8 @@ internal sealed class GoalOwnerEvaluator(Membership membership) : IAccessRuleEva
         }
 
         // Seeing it means the caller is an active member of the goal's group; the owner also sees it.
-        var (visible, ownerId) = await membership.GoalVisibilityAndOwnerAsync(context.MemberId, goalId, cancellationToken);
-        return !visible ? AccessDecision.Hide
+        var (access, ownerId) = await membership.GoalAccessAndOwnerAsync(context.MemberId, goalId, cancellationToken);
+        return access == Domain.Feed.Access.None ? AccessDecision.Hide
             : ownerId == context.MemberId ? AccessDecision.Allow
             : AccessDecision.Forbid;
     }

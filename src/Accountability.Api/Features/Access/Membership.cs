@@ -116,13 +116,6 @@ public sealed class Membership(NpgsqlDataSource dataSource, TimeProvider time)
     public async Task<bool> CanSeeGoalAsync(Guid viewerId, Guid goalId, CancellationToken ct) =>
         await GoalAccessForAsync(viewerId, goalId, ct) != Domain.Feed.Access.None;
 
-    /// <summary>Whether the viewer may see the goal at all, and whose goal it is (Guid.Empty when there is no such goal).</summary>
-    public async Task<(bool Visible, Guid OwnerId)> GoalVisibilityAndOwnerAsync(Guid viewerId, Guid goalId, CancellationToken ct)
-    {
-        var (access, ownerId) = await ReadGoalAccessAsync(viewerId, goalId, ct);
-        return (access != Domain.Feed.Access.None, ownerId);
-    }
-
     /// <summary>
     /// How much of the goal the viewer may see, by the domain's rule (<see cref="Visibility.ForGoal(Group, Guid, Guid, GoalVisibility, ModerationStatus)"/>):
     /// the owner and the group's staff everything; a partner everything the goal shares with partners; other
@@ -130,9 +123,10 @@ public sealed class Membership(NpgsqlDataSource dataSource, TimeProvider time)
     /// were removed, and outsiders, nothing. None as well when there is no such goal.
     /// </summary>
     public async Task<Domain.Feed.Access> GoalAccessForAsync(Guid viewerId, Guid goalId, CancellationToken ct) =>
-        (await ReadGoalAccessAsync(viewerId, goalId, ct)).Access;
+        (await GoalAccessAndOwnerAsync(viewerId, goalId, ct)).Access;
 
-    private async Task<(Domain.Feed.Access Access, Guid OwnerId)> ReadGoalAccessAsync(Guid viewerId, Guid goalId, CancellationToken ct)
+    /// <summary>As <see cref="GoalAccessForAsync"/>, with whose goal it is (Guid.Empty when there is no such goal).</summary>
+    public async Task<(Domain.Feed.Access Access, Guid OwnerId)> GoalAccessAndOwnerAsync(Guid viewerId, Guid goalId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
                 """

@@ -1,8 +1,7 @@
 using Accountability.Api.Identity.Access;
 using Accountability.Api.Identity.Authentication;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Accountability.Api.Features.RealTime;
 
@@ -72,19 +71,7 @@ public static class RealTimeArea
             && context.Request.Path.StartsWithSegments(FeedHub.Path)
             && context.User.Identity?.IsAuthenticated == true)
         {
-            // Replaced, not removed: Kestrel keeps a removed header's value for reuse by the next request.
-            context.Request.Headers.Authorization = StringValues.Empty;
-            if (context.Request.Query.ContainsKey(BearerTokenReader.QueryParameter))
-            {
-                var query = QueryString.Create(context.Request.Query
-                    .Where(p => !string.Equals(p.Key, BearerTokenReader.QueryParameter, StringComparison.Ordinal))
-                    .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))));
-                context.Request.QueryString = query;
-                if (context.Features.Get<IHttpRequestFeature>() is { } request)
-                {
-                    request.RawTarget = context.Request.PathBase + context.Request.Path + query;
-                }
-            }
+            BearerTokenReader.Forget(context);
         }
 
         return next(context);

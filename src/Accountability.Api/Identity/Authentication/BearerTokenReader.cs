@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Accountability.Api.Identity.Authentication;
@@ -30,5 +32,30 @@ public static class BearerTokenReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Drops the token from every place <see cref="Read"/> looks (the <c>Authorization</c> header, the hub's
+    /// <c>access_token</c> query parameter), for a request that outlives its authentication: a hub connection.
+    /// </summary>
+    public static void Forget(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Replaced, not removed: Kestrel keeps a removed header's value for reuse by the next request.
+        context.Request.Headers.Authorization = StringValues.Empty;
+        if (!context.Request.Query.ContainsKey(QueryParameter))
+        {
+            return;
+        }
+
+        var query = QueryString.Create(context.Request.Query
+            .Where(p => !string.Equals(p.Key, QueryParameter, StringComparison.Ordinal))
+            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))));
+        context.Request.QueryString = query;
+        if (context.Features.Get<IHttpRequestFeature>() is { } request)
+        {
+            request.RawTarget = context.Request.PathBase + context.Request.Path + query;
+        }
     }
 }

@@ -88,8 +88,8 @@ internal sealed class PostCheckInHandler(EventWriter writer, RequestActor actor,
             async (goal, now) =>
             {
                 // The access rule has checked the goal exists and is the caller's; the goal itself names its group.
-                var where = goal ?? throw GoalContext.GoalNotFound();
-                context = await GoalContext.LoadAsync(writer, where.GroupId, where.MemberId, cancellationToken);
+                var existing = goal ?? throw GoalContext.GoalNotFound();
+                context = await GoalContext.LoadAsync(writer, existing.GroupId, existing.MemberId, cancellationToken);
                 var group = context.RequireGroup();
                 var decided = GoalDecisions.Decide(command, goal, group, context.Owner, me.MemberId, now);
 
