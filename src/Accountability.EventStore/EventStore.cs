@@ -15,17 +15,49 @@ internal sealed class EventStore(
 {
     public Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
-        var pending = new PendingAppend(streamId, expected, Validate(streamId, expected, events), ct);
+        var pending = new PendingAppend(streamId, expected, Validate(streamId, expected, events), [], ct);
         return writer.EnqueueAsync(pending).WaitAsync(ct);
+    }
+
+    public async Task<AppendResult> AppendDecisionAsync<T>(StreamState<T> fetched, Func<T?, object, T?> evolve, IReadOnlyList<EventData> events, IReadOnlyList<StreamRead>? reads = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(fetched);
+        ArgumentNullException.ThrowIfNull(evolve);
+        var serialized = Validate(fetched.StreamId, fetched.ExpectedVersion, events);
+        foreach (var read in reads ?? [])
+        {
+            StreamIds.Validate(read.StreamId);
+            if (read.Version < 0)
+            {
+                throw new InvalidAppendException(fetched.StreamId, $"the version {read.Version} read from stream '{read.StreamId}' is negative.");
+            }
+        }
+
+        var pending = new PendingAppend(fetched.StreamId, fetched.ExpectedVersion, serialized, reads ?? [], ct);
+        var result = await writer.EnqueueAsync(pending).WaitAsync(ct).ConfigureAwait(false);
+        if (!result.AlreadyAppended)
+        {
+            // Appended right after the fetched version: the decision's events fold the fetched state to the new one.
+            states.Put(fetched.StreamId, evolve, result.Version, events.Aggregate(fetched.State, (state, e) => evolve(state, e.Data)));
+        }
+
+        return result;
     }
 
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken ct = default) =>
         reader.ReadStreamAsync(dataSource, streamId, afterVersion, upToVersion: null, asOf: null, ct);
 
-    public async Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, CancellationToken ct = default)
+    public Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, CancellationToken ct = default) =>
+        FetchForWritingAsync(streamId, evolve, FetchMode.Latest, ct);
+
+    public async Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, FetchMode mode, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(evolve);
         var (knownVersion, knownState) = states.Get(streamId, evolve);
+        if (mode == FetchMode.Optimistic && knownVersion > 0)
+        {
+            return new StreamState<T>(streamId, knownState, knownVersion, Confirmed: false);
+        }
 
         // The version comes from the stream row read in the same statement as the events: one snapshot. Only the
         // events after a state already folded are read.

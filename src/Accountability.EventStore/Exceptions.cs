@@ -17,15 +17,25 @@ public class EventStoreException : Exception
 /// <summary>The stream was not at the version the writer expected; nothing of the append was written.</summary>
 public sealed class ConcurrencyException : EventStoreException
 {
-    public ConcurrencyException(string streamId, ExpectedVersion expected, long actual)
-        : base($"Stream '{streamId}' was expected at version {expected} but is at version {actual}; nothing was appended.")
+    public ConcurrencyException(string streamId, ExpectedVersion expected, long actual, string? readStreamId = null)
+        : base(readStreamId is null
+            ? $"Stream '{streamId}' was expected at version {expected} but is at version {actual}; nothing was appended."
+            : $"The append to stream '{streamId}' read stream '{readStreamId}' at version {expected}, but it is at version {actual}; nothing was appended.")
     {
-        StreamId = streamId;
+        StreamId = readStreamId ?? streamId;
+        AppendedStreamId = streamId;
         Expected = expected;
         ActualVersion = actual;
     }
 
+    /// <summary>The stream that was not at the expected version: the one appended to, or a stream the decision read.</summary>
     public string StreamId { get; }
+
+    /// <summary>The stream the append was for.</summary>
+    public string AppendedStreamId { get; }
+
+    /// <summary>Whether a stream the decision read moved on (the appended stream itself was where expected).</summary>
+    public bool IsReadConflict => !string.Equals(StreamId, AppendedStreamId, StringComparison.Ordinal);
 
     public ExpectedVersion Expected { get; }
 

@@ -17,6 +17,18 @@ public interface IEventStore
     /// <exception cref="EventStoreUnavailableException">The database could not be reached.</exception>
     Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default);
 
+    /// <summary>
+    /// Appends a decision made on <paramref name="fetched"/>: as <see cref="AppendAsync"/> with the fetched version
+    /// expected, and only if every stream in <paramref name="reads"/> (the other streams the decision read) is still
+    /// at the version read. The state the events fold <paramref name="fetched"/> to is kept in memory at the new
+    /// version, so the next fetch of the stream in this process starts from it.
+    /// </summary>
+    /// <exception cref="ConcurrencyException">
+    /// The stream, or one of <paramref name="reads"/> (<see cref="ConcurrencyException.IsReadConflict"/>), was at
+    /// another version; nothing was written.
+    /// </exception>
+    Task<AppendResult> AppendDecisionAsync<T>(StreamState<T> fetched, Func<T?, object, T?> evolve, IReadOnlyList<EventData> events, IReadOnlyList<StreamRead>? reads = null, CancellationToken ct = default);
+
     /// <summary>The stream's events after <paramref name="afterVersion"/>, in version order (empty when the stream does not exist).</summary>
     Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken ct = default);
 
@@ -27,6 +39,13 @@ public interface IEventStore
     /// so <paramref name="evolve"/> must return new states and never change the one it is given.
     /// </summary>
     Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, CancellationToken ct = default);
+
+    /// <summary>
+    /// As <see cref="FetchForWritingAsync{T}(string, Func{T, object, T}, CancellationToken)"/>; with
+    /// <see cref="FetchMode.Optimistic"/> a state kept in memory is returned without asking the database
+    /// (<see cref="StreamState{T}.Confirmed"/> false), for a decision whose append checks it.
+    /// </summary>
+    Task<StreamState<T>> FetchForWritingAsync<T>(string streamId, Func<T?, object, T?> evolve, FetchMode mode, CancellationToken ct = default);
 
     /// <summary>
     /// Live aggregation: the stream folded up to <paramref name="upToVersion"/> or to events recorded at or before

@@ -70,12 +70,42 @@ public readonly record struct ExpectedVersion
 public sealed record AppendResult(string StreamId, long Version, long FirstSequence, long LastSequence, bool AlreadyAppended);
 
 /// <summary>A stream's state folded from its events, and the version to expect when appending the decision.</summary>
-public sealed record StreamState<T>(string StreamId, T? State, long Version)
+/// <param name="Confirmed">
+/// Whether the version was read from the database by this fetch. False for a state this process kept in memory
+/// (<see cref="FetchMode.Optimistic"/>): it was true at its version, and the append's expectation finds out
+/// whether it still is.
+/// </param>
+public sealed record StreamState<T>(string StreamId, T? State, long Version, bool Confirmed = true)
 {
     public bool Exists => Version > 0;
 
     public ExpectedVersion ExpectedVersion => ExpectedVersion.Exactly(Version);
+
+    /// <summary>An expectation that the stream is still at this version when another stream's append commits.</summary>
+    public StreamRead AsRead() => new(StreamId, Version);
 }
+
+/// <summary>How a stream is fetched for a decision.</summary>
+public enum FetchMode
+{
+    /// <summary>Ask the database for the stream's version and any events after the state kept in memory.</summary>
+    Latest,
+
+    /// <summary>
+    /// Use the state kept in memory when there is one, without asking the database (otherwise as
+    /// <see cref="Latest"/>). Only for decisions whose append expects the version fetched (the stream written, or
+    /// a <see cref="StreamRead"/> for the other streams read): a stale state then fails the append with a
+    /// <see cref="ConcurrencyException"/> instead of deciding on the past. Anything answered without an append
+    /// (a refusal, a no-op) must be decided again on <see cref="Latest"/> states.
+    /// </summary>
+    Optimistic,
+}
+
+/// <summary>
+/// Another stream a decision read: the append goes through only if that stream is still at <paramref name="Version"/>
+/// (0: still does not exist) when it commits, so the decision never rests on a state that had already moved on.
+/// </summary>
+public readonly record struct StreamRead(string StreamId, long Version);
 
 /// <summary>An event whose stored type name is not registered (a newer writer, a retired type): skipped by projections.</summary>
 public sealed record UnknownEvent(string TypeName, string Json);

@@ -245,6 +245,96 @@ public sealed class AppendAndReadTests
         Assert.All(answers, wrong => Assert.Equal(0, wrong));
     }
 
+    [Fact]
+    public async Task Optimistic_fetches_serve_the_kept_state_and_the_append_refuses_it_once_another_process_moved_the_stream()
+    {
+        var database = await TestStore.NewDatabaseAsync();
+        await using var a = await TestStore.StartAsync(database, node: "node-a");
+        await using var b = await TestStore.StartAsync(database, node: "node-b");
+        await a.Store.AppendAsync("account-o1", ExpectedVersion.NoStream, [new EventData(new Deposited(10))]);
+
+        // Nothing kept yet: an optimistic fetch asks the database.
+        var first = await a.Store.FetchForWritingAsync<int>("account-o1", Fold, FetchMode.Optimistic);
+        Assert.Equal((10, 1L, true), (first.State, first.Version, first.Confirmed));
+
+        // A decision appended on a fetched state is kept at its new version: the next optimistic fetch needs no read.
+        await a.Store.AppendDecisionAsync(first, Fold, [new EventData(new Withdrawn(3))]);
+        var kept = await a.Store.FetchForWritingAsync<int>("account-o1", Fold, FetchMode.Optimistic);
+        Assert.Equal((7, 2L, false), (kept.State, kept.Version, kept.Confirmed));
+
+        // Another process appends: the kept state is stale, and the append made on it is refused, writing nothing.
+        await b.Store.AppendAsync("account-o1", ExpectedVersion.Exactly(2), [new EventData(new Deposited(5))]);
+        var stale = await a.Store.FetchForWritingAsync<int>("account-o1", Fold, FetchMode.Optimistic);
+        Assert.Equal((7, 2L, false), (stale.State, stale.Version, stale.Confirmed));
+        var refused = await Assert.ThrowsAsync<ConcurrencyException>(() => a.Store.AppendDecisionAsync(stale, Fold, [new EventData(new Withdrawn(1))]));
+        Assert.Equal(("account-o1", 3L, false), (refused.StreamId, refused.ActualVersion, refused.IsReadConflict));
+        Assert.Equal(3, await a.ScalarAsync("SELECT count(*) FROM es.events WHERE stream_id = 'account-o1'"));
+
+        // The latest fetch folds what the other process wrote, and the decision made on it goes through.
+        var latest = await a.Store.FetchForWritingAsync<int>("account-o1", Fold, FetchMode.Latest);
+        Assert.Equal((12, 3L, true), (latest.State, latest.Version, latest.Confirmed));
+        var appended = await a.Store.AppendDecisionAsync(latest, Fold, [new EventData(new Withdrawn(1))]);
+        Assert.Equal(4, appended.Version);
+        Assert.Equal((11, 4L), ((await b.Store.FetchForWritingAsync<int>("account-o1", Fold)).State, 4L));
+        Assert.Equal(11, (await a.Store.FetchForWritingAsync<int>("account-o1", Fold, FetchMode.Optimistic)).State);
+    }
+
+    [Fact]
+    public async Task An_append_goes_through_only_while_the_streams_its_decision_read_are_at_the_versions_read()
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync());
+        await store.Store.AppendAsync("rules-1", ExpectedVersion.NoStream, [new EventData(new Deposited(1))]);
+        var rules = await store.Store.FetchForWritingAsync<int>("rules-1", Fold);
+        var none = await store.Store.FetchForWritingAsync<int>("rules-none", Fold);
+
+        // Both read streams where they were read (one of them still without events): the append goes through.
+        var account = await store.Store.FetchForWritingAsync<int>("account-r1", Fold);
+        var ok = await store.Store.AppendDecisionAsync(account, Fold, [new EventData(new Deposited(2))], [rules.AsRead(), none.AsRead()]);
+        Assert.Equal(1, ok.Version);
+
+        // A read stream moved on: refused, naming it and its version, and nothing is written.
+        await store.Store.AppendAsync("rules-1", ExpectedVersion.Exactly(1), [new EventData(new Deposited(1))]);
+        account = await store.Store.FetchForWritingAsync<int>("account-r1", Fold);
+        var moved = await Assert.ThrowsAsync<ConcurrencyException>(() => store.Store.AppendDecisionAsync(account, Fold, [new EventData(new Deposited(2))], [none.AsRead(), rules.AsRead()]));
+        Assert.Equal(("rules-1", 1L, 2L, "account-r1", true), (moved.StreamId, moved.Expected.Version, moved.ActualVersion, moved.AppendedStreamId, moved.IsReadConflict));
+        Assert.Contains("rules-1", moved.Message, StringComparison.Ordinal);
+
+        // A stream read as missing that has since been created counts as moved too.
+        await store.Store.AppendAsync("rules-none", ExpectedVersion.NoStream, [new EventData(new Deposited(1))]);
+        var created = await Assert.ThrowsAsync<ConcurrencyException>(() => store.Store.AppendDecisionAsync(account, Fold, [new EventData(new Deposited(2))], [none.AsRead()]));
+        Assert.Equal(("rules-none", 1L), (created.StreamId, created.ActualVersion));
+        Assert.Equal(1, await store.ScalarAsync("SELECT version FROM es.streams WHERE id = 'account-r1'"));
+        Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id = 'account-r2'"));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => store.Store.AppendDecisionAsync(
+            new StreamState<int>("account-r2", 0, 0), Fold, [new EventData(new Deposited(2))], [none.AsRead()]));
+        Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id = 'account-r2'"));
+    }
+
+    [Fact]
+    public async Task Appends_queued_together_see_the_moves_made_earlier_in_their_own_commit()
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync());
+        for (var round = 0; round < 20; round++)
+        {
+            var rulesId = $"rules-b{round}";
+            await store.Store.AppendAsync(rulesId, ExpectedVersion.NoStream, [new EventData(new Deposited(1))]);
+            var rules = await store.Store.FetchForWritingAsync<int>(rulesId, Fold);
+
+            // Queued in this order without waiting, they usually share one commit: the first reads the rules before
+            // they move, the second moves them, the third read them before the move and must be refused.
+            var before = store.Store.AppendDecisionAsync(new StreamState<int>($"account-b{round}a", 0, 0), Fold, [new EventData(new Deposited(1))], [rules.AsRead()]);
+            var move = store.Store.AppendDecisionAsync(rules, Fold, [new EventData(new Deposited(1))]);
+            var after = store.Store.AppendDecisionAsync(new StreamState<int>($"account-b{round}b", 0, 0), Fold, [new EventData(new Deposited(1))], [rules.AsRead()]);
+            Assert.Equal(1, (await before).Version);
+            Assert.Equal(2, (await move).Version);
+            var refused = await Assert.ThrowsAsync<ConcurrencyException>(() => after);
+            Assert.Equal((rulesId, 2L), (refused.StreamId, refused.ActualVersion));
+        }
+
+        Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id LIKE 'account-b%b'"));
+        Assert.Equal(20, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id LIKE 'account-b%a'"));
+    }
+
     private static int Fold(int balance, object e) => e switch
     {
         Deposited d => balance + d.Amount,

@@ -38,7 +38,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         this.inlineProjections = inlineProjections;
         this.signal = signal;
         this.logger = logger;
-        sql = $"SELECT status, stream_version, first_seq, last_seq, committed_at FROM {options.QuotedSchema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8)";
+        sql = $"SELECT status, stream_version, first_seq, last_seq, committed_at FROM {options.QuotedSchema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
         loop = Task.Run(RunAsync);
     }
 
@@ -239,7 +239,12 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         var types = new string[total];
         var data = new string[total];
         var metadata = new string[total];
+        var readCount = batch.Sum(a => a.Reads.Count);
+        var readOwners = new int[readCount];
+        var readIds = new string[readCount];
+        var readVersions = new long[readCount];
         var e = 0;
+        var r = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var append = batch[i];
@@ -247,6 +252,14 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             streamTypes[i] = StreamIds.CategoryOf(append.StreamId);
             expected[i] = append.Expected.WireValue;
             counts[i] = append.Events.Count;
+            foreach (var read in append.Reads)
+            {
+                readOwners[r] = i + 1;
+                readIds[r] = read.StreamId;
+                readVersions[r] = read.Version;
+                r++;
+            }
+
             foreach (var ev in append.Events)
             {
                 eventIds[e] = ev.EventId;
@@ -273,6 +286,9 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = readOwners });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = readIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = readVersions });
 
         var outcomes = new Outcome[batch.Count];
         await using var reader = await call.ExecuteReaderAsync().ConfigureAwait(false);
@@ -334,6 +350,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
 
     private static void Complete(List<PendingAppend> batch, Outcome[] outcomes)
     {
+        var readsBefore = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var append = batch[i];
@@ -352,10 +369,17 @@ internal sealed partial class AppendWriter : IAsyncDisposable
                 case AppendStatus.WrongExpectedVersion:
                     append.Completion.TrySetException(new ConcurrencyException(append.StreamId, append.Expected, outcome.Version));
                     break;
+                case AppendStatus.ReadStreamMoved:
+                    // The function names the read (1-based over the whole batch) in first_seq and gives its version.
+                    var read = append.Reads[(int)outcome.FirstSequence - 1 - readsBefore];
+                    append.Completion.TrySetException(new ConcurrencyException(append.StreamId, ExpectedVersion.Exactly(read.Version), outcome.Version, read.StreamId));
+                    break;
                 default:
                     append.Completion.TrySetException(new DuplicateEventIdException(append.StreamId));
                     break;
             }
+
+            readsBefore += append.Reads.Count;
         }
     }
 
@@ -387,19 +411,23 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         WrongExpectedVersion = 1,
         AlreadyAppended = 2,
         EventIdsUsedElsewhere = 3,
+        ReadStreamMoved = 4,
     }
 
     private readonly record struct Outcome(AppendStatus Status, long Version, long FirstSequence, long LastSequence, DateTimeOffset CommittedAt);
 }
 
 /// <summary>An append validated and serialized, waiting for its turn in a batch.</summary>
-internal sealed class PendingAppend(string streamId, ExpectedVersion expected, IReadOnlyList<SerializedEvent> events, CancellationToken cancellation)
+internal sealed class PendingAppend(string streamId, ExpectedVersion expected, IReadOnlyList<SerializedEvent> events, IReadOnlyList<StreamRead> reads, CancellationToken cancellation)
 {
     public string StreamId { get; } = streamId;
 
     public ExpectedVersion Expected { get; } = expected;
 
     public IReadOnlyList<SerializedEvent> Events { get; } = events;
+
+    /// <summary>Other streams the decision read, which must still be at the versions read.</summary>
+    public IReadOnlyList<StreamRead> Reads { get; } = reads;
 
     public CancellationToken Cancellation { get; } = cancellation;
 

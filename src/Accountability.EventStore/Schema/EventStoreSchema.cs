@@ -86,6 +86,8 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 failed_at timestamptz NOT NULL DEFAULT now(),
                 CONSTRAINT dead_letters_consumer_seq UNIQUE (consumer, seq))
             """;
+        // The append function before it checked the streams a decision read.
+        yield return $"DROP FUNCTION IF EXISTS {s}.append_batch(text[], text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[])";
         yield return AppendFunction();
     }
 
@@ -99,19 +101,31 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
     /// An append whose expected version does not match is looked up by its event ids, so that a retry of an
     /// append that went through is answered as such; a retry with "any" version meets the unique index on
     /// event ids instead, and the writer answers it the same way.
+    /// Each append may also name other streams its decision read (p_read_owners: the append's position, with the
+    /// stream and the version read): it goes through only if each is still at that version, counting appends made
+    /// earlier in the same batch. They are read, not locked: a change committed after the check orders after this
+    /// append, as if it had come after it.
     /// Returns one row per append, in input order: status 0 appended, 1 wrong expected version,
-    /// 2 already appended (same event ids, same stream), 3 event ids used elsewhere.
+    /// 2 already appended (same event ids, same stream), 3 event ids used elsewhere, 4 a stream read has moved on
+    /// (first_seq: which read, 1-based over the batch; stream_version: its version).
     /// Each call sends one NOTIFY with its last sequence number, delivered only if the transaction commits. The
     /// notify queue's lock is taken at commit, in the order the append lock already imposes, so it adds no waiting.
     /// </summary>
     private string AppendFunction() => $$"""
         CREATE OR REPLACE FUNCTION {{s}}.append_batch(
             p_stream_ids text[], p_stream_types text[], p_expected bigint[], p_counts int[],
-            p_event_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[])
+            p_event_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
+            p_read_owners int[], p_read_ids text[], p_read_versions bigint[])
         RETURNS TABLE (status int, stream_version bigint, first_seq bigint, last_seq bigint, committed_at timestamptz)
         LANGUAGE plpgsql AS $fn$
         DECLARE
             n int := coalesce(array_length(p_stream_ids, 1), 0);
+            nr int := coalesce(array_length(p_read_ids, 1), 0);
+            read_db bigint[];
+            r int;
+            rk int;
+            rv bigint;
+            bad boolean;
             m int;
             ids text[];
             kinds text[];
@@ -143,6 +157,19 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
         BEGIN
             IF n = 0 THEN
                 RETURN;
+            END IF;
+            IF n = 1 AND nr > 0 THEN
+                -- The other streams the decision read must still be where it read them.
+                SELECT u.o, coalesce(rs.version, 0) INTO r, rv
+                  FROM unnest(p_read_ids, p_read_versions) WITH ORDINALITY AS u(x, v, o)
+                  LEFT JOIN {{s}}.streams rs ON rs.id = u.x
+                 WHERE coalesce(rs.version, 0) <> u.v
+                 ORDER BY u.o
+                 LIMIT 1;
+                IF r IS NOT NULL THEN
+                    RETURN QUERY SELECT 4, rv, r::bigint, 0::bigint, now();
+                    RETURN;
+                END IF;
             END IF;
             IF n = 1 THEN
                 -- One append whose expectation holds (the common case at low load): one statement creates or
@@ -207,6 +234,12 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 known := ARRAY(SELECT b IS NOT NULL FROM unnest(base) b);
                 created := array_fill(false, ARRAY[m]);
             END IF;
+            IF nr > 0 THEN
+                -- Versions of the streams read (those appended to in this batch are followed in the decisions below).
+                SELECT array_agg(coalesce(rs.version, 0) ORDER BY u.o) INTO read_db
+                  FROM unnest(p_read_ids) WITH ORDINALITY AS u(x, o)
+                  LEFT JOIN {{s}}.streams rs ON rs.id = u.x;
+            END IF;
 
             LOOP
                 -- 2. Decide every append in arrival order; streams not found start at version 0.
@@ -238,7 +271,22 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                     END IF;
                     k := CASE WHEN m = 1 THEN 1 ELSE array_position(ids, p_stream_ids[i]) END;
                     cur := vers[k];
-                    IF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
+                    bad := false;
+                    IF nr > 0 AND i = ANY (p_read_owners) THEN
+                        FOR r IN 1 .. nr LOOP
+                            CONTINUE WHEN p_read_owners[r] <> i;
+                            rk := array_position(ids, p_read_ids[r]);
+                            rv := CASE WHEN rk IS NULL THEN read_db[r] ELSE vers[rk] END;
+                            IF rv <> p_read_versions[r] THEN
+                                -- Status 4 names the read in first_seq and gives its version.
+                                st[i] := 4; nv[i] := rv; fs[i] := r; bad := true;
+                                EXIT;
+                            END IF;
+                        END LOOP;
+                    END IF;
+                    IF bad THEN
+                        refused := true;
+                    ELSIF p_expected[i] >= 0 AND cur <> p_expected[i] THEN
                         -- A retry of an append that went through finds the stream moved on: recognise it by its event ids.
                         SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_ids[i]), max(e.version), min(e.seq), max(e.seq)
                           INTO found_all, found_here, max_v, min_s, max_s
