@@ -60,6 +60,8 @@ public static class IdentityArea
         services.AddScoped<SignIns>();
         services.AddScoped<MemberDirectory>();
         services.AddSingleton<LocalMembers>();
+        services.AddSingleton<KnownSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnownSessions>());
         services.AddHttpContextAccessor();
         services.AddScoped(provider => CurrentUser.From(provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.User));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Accountability.Api.Identity.AccountEndpoints;
+using Accountability.Api.Tests.Features.Write;
 using Accountability.Api.Tests.Infrastructure;
 using Accountability.Testing;
 
@@ -55,6 +56,80 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         using var profile = await first.ClientFor(member).GetAsync("api/v1/account/profile");
         Assert.Equal(HttpStatusCode.Unauthorized, profile.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_the_other_instance_already_knows_ends_there_too_and_its_profile_changes_reach_it()
+    {
+        // The first instance has checked both sessions and keeps them (no session read per request).
+        var member = await second.RegisterAsync();
+        var phone = await second.LoginAsync(member.Email, member.Password);
+        using (var known = await first.ClientFor(member).GetAsync("api/v1/account/profile"))
+        {
+            Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await first.CreateClient(phone.AccessToken).GetAsync("api/v1/account/profile")).StatusCode);
+
+        // A profile change made on the second reaches the first's requests.
+        using (var changed = await second.ClientFor(member).PutAsJsonAsync("api/v1/account/profile", new { displayName = "Renamed Rita", timeZone = "Asia/Kathmandu" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+
+        var seen = await EventuallyAsync(async () =>
+            (await first.CreateClient(phone.AccessToken).GetFromJsonAsync<ProfileResponse>("api/v1/account/profile"))!.TimeZone == "Asia/Kathmandu");
+        Assert.True(seen, "The first instance kept answering with the old profile.");
+
+        // Logging out on the second ends the session on the first; the other session goes on.
+        using (var logout = await second.ClientFor(member).PostAsync("api/v1/account/logout", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        var ended = await EventuallyAsync(async () =>
+            (await first.ClientFor(member).GetAsync("api/v1/account/profile")).StatusCode == HttpStatusCode.Unauthorized);
+        Assert.True(ended, "The first instance kept accepting a session ended on the second.");
+        Assert.Equal(HttpStatusCode.OK, (await first.CreateClient(phone.AccessToken).GetAsync("api/v1/account/profile")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_member_removed_on_one_instance_cannot_check_in_on_the_other_that_kept_the_group()
+    {
+        var cohort = await first.CreateCohortAsync(members: 2);
+        var member = cohort.Member(0);
+        var goal = await first.SetGoalAsync(member, cohort.GroupId);
+
+        // The second instance decides a check-in and keeps the goal's and the group's states in memory.
+        var body = new { checkInId = Guid.NewGuid(), done = true };
+        using (var posted = await second.ClientFor(member).PostAsJsonAsync($"api/v1/goals/{goal}/check-ins", body))
+        {
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        }
+
+        using (var removed = await first.ClientFor(cohort.Coach).PostAsJsonAsync($"api/v1/groups/{cohort.GroupId}/members/{member.Id}/remove", new { reason = "Moved on" }))
+        {
+            Assert.True(removed.IsSuccessStatusCode, $"remove: {(int)removed.StatusCode}");
+        }
+
+        // At once, before the second can have heard of it: the check that the group is where it was read refuses.
+        var before = await first.EventTypesAsync(WriteSteps.Goal(goal));
+        using var after = await second.ClientFor(member).PostAsJsonAsync($"api/v1/goals/{goal}/check-ins", new { checkInId = Guid.NewGuid(), done = false, note = "Still here?" });
+        Assert.True(after.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"Expected 403 or 404, got {(int)after.StatusCode}");
+        Assert.Equal(before, await first.EventTypesAsync(WriteSteps.Goal(goal)));
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            if (await condition())
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Accountability.Api.Identity.Access;
+using Accountability.Domain.Goals;
 using Accountability.Domain.Groups;
+using Accountability.EventStore;
 
 namespace Accountability.Api.Features.Access;
 
@@ -102,7 +104,14 @@ internal sealed class GoalViewerEvaluator(Membership membership) : IAccessRuleEv
             : AccessDecision.Hide;
 }
 
-internal sealed class GoalOwnerEvaluator(Membership membership) : IAccessRuleEvaluator
+/// <remarks>
+/// The owner is recognised on the goal's and the group's streams as this process keeps them (usually without a
+/// database read): every goal-owner endpoint decides through the <see cref="Commands.EventWriter"/> on those same
+/// streams with the same rule (the goal is the caller's, the caller active in its group), and its append checks
+/// that they have not moved, so a state kept from before a removal is caught there. Anything else is answered
+/// from the access tables.
+/// </remarks>
+internal sealed class GoalOwnerEvaluator(Membership membership, IEventStore store) : IAccessRuleEvaluator
 {
     public AccessRule Rule => AccessRules.GoalOwner;
 
@@ -111,6 +120,16 @@ internal sealed class GoalOwnerEvaluator(Membership membership) : IAccessRuleEva
         if (AccessRules.RouteGuid(context, "goalId") is not { } goalId)
         {
             return AccessDecision.Hide;
+        }
+
+        var goal = (await store.FetchForWritingAsync<Goal>(Domain.Common.StreamIds.Goal(goalId), Goal.Evolve, FetchMode.Optimistic, cancellationToken)).State;
+        if (goal is not null && goal.MemberId == context.MemberId)
+        {
+            var group = (await store.FetchForWritingAsync<Group>(Domain.Common.StreamIds.Group(goal.GroupId), Group.Evolve, FetchMode.Optimistic, cancellationToken)).State;
+            if (group?.MembershipOf(context.MemberId) is { Status: MembershipStatus.Active })
+            {
+                return AccessDecision.Allow;
+            }
         }
 
         // Seeing it means the caller is an active member of the goal's group; the owner also sees it.

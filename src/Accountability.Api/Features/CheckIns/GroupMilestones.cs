@@ -20,17 +20,14 @@ namespace Accountability.Api.Features.CheckIns;
 /// </remarks>
 public sealed partial class GroupMilestones(EventWriter writer, NpgsqlDataSource dataSource, ILogger<GroupMilestones> logger)
 {
-    public async Task RecordAsync(Actor actor, Guid groupId, Guid checkInId, DateOnly checkInDate, CancellationToken ct)
+    /// <param name="group">The group as the check-in's decision saw it (its append confirmed it was current).</param>
+    public async Task RecordAsync(Actor actor, Group group, Guid checkInId, DateOnly checkInDate, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(group);
+        var groupId = group.Id;
         try
         {
-            var group = await writer.LoadGroupAsync(groupId, ct);
-            if (group is null)
-            {
-                return;
-            }
-
             var groupDate = DayClock.For(group, null).Today(writer.Now);
             if (groupDate != checkInDate)
             {

@@ -1,3 +1,4 @@
+using Accountability.Api.Identity.Authentication;
 using Accountability.Api.Identity.Accounts;
 using Accountability.Api.Infrastructure.Http.Problems;
 using FluentValidation;
@@ -39,7 +40,7 @@ internal sealed class UpdateProfileValidator : AbstractValidator<UpdateProfile>
     }
 }
 
-internal sealed class UpdateProfileHandler(AccountsDbContext db, CurrentUser currentUser) : IRequestHandler<UpdateProfile, ProfileResponse>
+internal sealed class UpdateProfileHandler(AccountsDbContext db, CurrentUser currentUser, KnownSessions known) : IRequestHandler<UpdateProfile, ProfileResponse>
 {
     public async Task<ProfileResponse> Handle(UpdateProfile request, CancellationToken cancellationToken)
     {
@@ -48,6 +49,7 @@ internal sealed class UpdateProfileHandler(AccountsDbContext db, CurrentUser cur
         account.DisplayName = request.DisplayName.Trim();
         account.TimeZone = request.TimeZone;
         await db.SaveChangesAsync(cancellationToken);
+        known.Forget(account.Id);
         return new ProfileResponse(account.Id, account.Email, account.DisplayName, account.TimeZone);
     }
 }

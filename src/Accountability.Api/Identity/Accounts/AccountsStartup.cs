@@ -1,3 +1,4 @@
+using Accountability.Api.Identity.Authentication;
 using Accountability.Api.Identity.Tokens;
 using Accountability.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -22,7 +23,7 @@ internal sealed partial class AccountsStartup(
     ILogger<AccountsStartup> logger) : IHostedService
 {
     /// <summary>Bump with a new step in <see cref="ApplySchemaAsync"/> when the identity model changes.</summary>
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private const string LockKey = "hashtextextended('accountability.identity.bootstrap', 0)";
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -46,6 +47,7 @@ internal sealed partial class AccountsStartup(
     private async Task ApplySchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = 0;
         await using (var check = new NpgsqlCommand(
             $"SELECT to_regclass('{AccountsDbContext.Schema}.schema_versions') IS NOT NULL", connection, transaction))
         {
@@ -53,31 +55,47 @@ internal sealed partial class AccountsStartup(
             {
                 await using var version = new NpgsqlCommand(
                     $"SELECT max(version) FROM {AccountsDbContext.Schema}.schema_versions", connection, transaction);
-                var current = (int)(await version.ExecuteScalarAsync(cancellationToken))!;
-                if (current > SchemaVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"The identity schema is at version {current}, newer than this build knows ({SchemaVersion}).");
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-                return;
+                current = (int)(await version.ExecuteScalarAsync(cancellationToken))!;
             }
         }
 
-        string script;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (current > SchemaVersion)
         {
-            script = scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Database.GenerateCreateScript();
+            throw new InvalidOperationException(
+                $"The identity schema is at version {current}, newer than this build knows ({SchemaVersion}).");
         }
 
-        await ExecuteAsync(connection, transaction, script, cancellationToken);
-        await ExecuteAsync(connection, transaction, $"""
-            CREATE TABLE {AccountsDbContext.Schema}.schema_versions (
-                version integer PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now());
-            INSERT INTO {AccountsDbContext.Schema}.schema_versions (version) VALUES ({SchemaVersion});
-            """, cancellationToken);
+        if (current == SchemaVersion)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+
+        if (current < 1)
+        {
+            string script;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                script = scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Database.GenerateCreateScript();
+            }
+
+            await ExecuteAsync(connection, transaction, script, cancellationToken);
+            await ExecuteAsync(connection, transaction, $"""
+                CREATE TABLE {AccountsDbContext.Schema}.schema_versions (
+                    version integer PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now());
+                """, cancellationToken);
+        }
+
+        if (current < 2)
+        {
+            // 2: account and session changes are announced to every process (see KnownSessions).
+            await ExecuteAsync(connection, transaction, KnownSessions.TriggersSql(AccountsDbContext.Schema), cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction,
+            $"INSERT INTO {AccountsDbContext.Schema}.schema_versions (version) SELECT v FROM generate_series({current + 1}, {SchemaVersion}) v",
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogSchemaCreated(logger, SchemaVersion);
     }
@@ -101,6 +119,6 @@ internal sealed partial class AccountsStartup(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created the identity schema (version {Version})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Identity schema created or upgraded to version {Version}")]
     private static partial void LogSchemaCreated(ILogger logger, int version);
 }

@@ -12,30 +12,41 @@ namespace Accountability.Api.Identity.Authentication;
 public sealed record MemberSnapshot(Guid MemberId, string DisplayName, string TimeZone);
 
 /// <summary>
-/// The member behind a local token, read on every authenticated request: one primary-key query on the edge
-/// database, no DbContext (a hub connection's request lives as long as the connection and must not hold one).
+/// The member behind a local token, checked on every authenticated request: from <see cref="KnownSessions"/> when
+/// this process has found the session live recently and heard of no change since, else one primary-key query on the
+/// edge database, no DbContext (a hub connection's request lives as long as the connection and must not hold one).
 /// </summary>
-internal sealed class LocalMembers(EdgeDataSource edge, TimeProvider time)
+internal sealed class LocalMembers(EdgeDataSource edge, KnownSessions known, TimeProvider time)
 {
     private const string Sql = $"""
-        SELECT a.display_name, a.time_zone
+        SELECT a.display_name, a.time_zone, s.expires_at
           FROM {AccountsDbContext.Schema}.accounts a
-         WHERE a.id = $1
-           AND EXISTS (SELECT 1 FROM {AccountsDbContext.Schema}.sessions s
-                        WHERE s.id = $2 AND s.account_id = a.id AND s.revoked_at IS NULL AND s.expires_at > $3)
+          JOIN {AccountsDbContext.Schema}.sessions s ON s.account_id = a.id
+         WHERE a.id = $1 AND s.id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3
         """;
 
     /// <summary>The member, or null when the account is gone or the session has ended (logout, reuse, password change).</summary>
     public async Task<MemberSnapshot?> FindAsync(Guid memberId, Guid sessionId, CancellationToken cancellationToken)
     {
+        if (known.Find(memberId, sessionId) is { } kept)
+        {
+            return kept;
+        }
+
+        var seen = known.Generation;
         await using var command = edge.DataSource.CreateCommand(Sql)
             .With(memberId, NpgsqlDbType.Uuid)
             .With(sessionId, NpgsqlDbType.Uuid)
             .With(time.GetUtcNow(), NpgsqlDbType.TimestampTz);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new MemberSnapshot(memberId, reader.GetString(0), reader.GetString(1))
-            : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var member = new MemberSnapshot(memberId, reader.GetString(0), reader.GetString(1));
+        known.Keep(seen, sessionId, member, await reader.GetFieldValueAsync<DateTimeOffset>(2, cancellationToken));
+        return member;
     }
 }
 

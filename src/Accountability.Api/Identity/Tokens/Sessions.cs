@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Accountability.Api.Identity.Accounts;
+using Accountability.Api.Identity.Authentication;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accountability.Api.Identity.Tokens;
@@ -11,7 +12,7 @@ namespace Accountability.Api.Identity.Tokens;
 /// Using one returns its successor (rotation); presenting a used one again means it was copied, so the whole
 /// session ends (reuse detection) and both the thief's and the owner's tokens stop working.
 /// </summary>
-internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, TimeProvider time)
+internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, KnownSessions known, TimeProvider time)
 {
     public async Task<IssuedRefreshToken> StartAsync(Guid accountId, CancellationToken cancellationToken)
     {
@@ -75,21 +76,28 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Tim
         return new Rotation(RotationOutcome.Rotated, found.AccountId, issued);
     }
 
-    public Task RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
+    /// <summary>Ends the session: its tokens stop working in this process at once, in the others when they hear of it.</summary>
+    public async Task RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.Sessions
+        var accountId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (Guid?)s.AccountId).FirstOrDefaultAsync(cancellationToken);
+        await db.Sessions
             .Where(s => s.Id == sessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
+        if (accountId is { } account)
+        {
+            known.Forget(account);
+        }
     }
 
     /// <summary>Ends every session of the account except <paramref name="keep"/> (after a password change).</summary>
-    public Task RevokeOthersAsync(Guid accountId, Guid? keep, string reason, CancellationToken cancellationToken)
+    public async Task RevokeOthersAsync(Guid accountId, Guid? keep, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.Sessions
+        await db.Sessions
             .Where(s => s.AccountId == accountId && s.RevokedAt == null && s.Id != keep)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
+        known.Forget(accountId);
     }
 
     private IssuedRefreshToken AddRefreshToken(Guid sessionId, DateTimeOffset sessionExpiresAt, DateTimeOffset now)

@@ -108,7 +108,7 @@ internal sealed class PostCheckInHandler(EventWriter writer, RequestActor actor,
         var clock = DayClock.For(context!.RequireGroup(), context.Owner);
         if (written.Events.OfType<CheckInPosted>().Any())
         {
-            await new GroupMilestones(writer, dataSource, logger).RecordAsync(me, goal.GroupId, checkIn.CheckInId, checkIn.Date, cancellationToken);
+            await new GroupMilestones(writer, dataSource, logger).RecordAsync(me, context.RequireGroup(), checkIn.CheckInId, checkIn.Date, cancellationToken);
         }
 
         var response = new CheckInResponse(
