@@ -9,8 +9,12 @@ namespace Accountability.Api.Identity.Access;
 /// Runs the evaluator of each declared rule (before the endpoint binds its body). A rule without an evaluator
 /// refuses every call: access fails closed.
 /// </summary>
+/// <remarks>
+/// Evaluators are resolved only when a rule is evaluated: authorization builds every handler for every request, and
+/// a feed connection's request (which declares no rule) keeps its service scope for as long as it stays open.
+/// </remarks>
 internal sealed partial class AccessAuthorizationHandler(
-    IEnumerable<IAccessRuleEvaluator> evaluators,
+    IServiceProvider services,
     ILogger<AccessAuthorizationHandler> logger) : AuthorizationHandler<AccessRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessRequirement requirement)
@@ -22,7 +26,7 @@ internal sealed partial class AccessAuthorizationHandler(
             return;
         }
 
-        var evaluator = evaluators.FirstOrDefault(e => e.Rule.Equals(requirement.Rule));
+        var evaluator = services.GetServices<IAccessRuleEvaluator>().FirstOrDefault(e => e.Rule.Equals(requirement.Rule));
         if (evaluator is null)
         {
             LogNoEvaluator(logger, requirement.Rule.Name);
