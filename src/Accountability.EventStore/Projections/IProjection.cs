@@ -52,9 +52,16 @@ public interface ISubscription
 /// <see cref="Enqueue"/>: they are sent together with the store's own last statement of the transaction
 /// (the checkpoint move, or the commit of an append), saving a round trip per page or append.
 /// </summary>
-public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool isRebuild)
+public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool isRebuild, long? after = null, long? through = null)
 {
     private readonly List<NpgsqlBatchCommand> queued = [];
+    private List<Action>? committed;
+
+    /// <summary>For a page of an async projection: the checkpoint it starts from (null for inline projections).</summary>
+    public long? After { get; } = after;
+
+    /// <summary>For a page of an async projection: the checkpoint it moves to when it commits (null for inline projections).</summary>
+    public long? Through { get; } = through;
 
     public NpgsqlConnection Connection { get; } = connection;
 
@@ -73,6 +80,20 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
         var command = new NpgsqlBatchCommand(sql);
         queued.Add(command);
         return command;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> after an async projection's page has committed, never when it rolls back: for
+    /// what a projection keeps in memory between pages. Inline projections keep nothing between appends.
+    /// </summary>
+    public void OnCommitted(Action action) => (committed ??= []).Add(action);
+
+    internal void Committed()
+    {
+        foreach (var action in committed ?? [])
+        {
+            action();
+        }
     }
 
     /// <summary>Sends the queued writes, if any.</summary>

@@ -94,7 +94,7 @@ internal sealed partial class ProjectionAgent(
             }
         }
 
-        var context = new ProjectionContext(connection, transaction, rebuilding);
+        var context = new ProjectionContext(connection, transaction, rebuilding, from, to);
         if (readable.Count > 0)
         {
             await consumer.ApplyAsync(context, readable, ct).ConfigureAwait(false);
@@ -109,6 +109,7 @@ internal sealed partial class ProjectionAgent(
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+        context.Committed();
         return true;
     }
 

@@ -64,7 +64,7 @@ internal sealed record CheckInRow(
 /// One page of <see cref="CohortProgressProjection"/>: load what the events touch, fold them with the domain's
 /// <c>Evolve</c> functions, recompute the touched members' and pairs' steps, queue the writes.
 /// </summary>
-internal sealed class CohortPage(ProjectionContext context)
+internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
 {
     /// <summary>A nudge counts as answered when its receiver checks in within this long.</summary>
     public static readonly TimeSpan NudgeAnswerWindow = TimeSpan.FromHours(48);
@@ -91,6 +91,9 @@ internal sealed class CohortPage(ProjectionContext context)
     private readonly HashSet<(Guid Group, Guid Member)> touchedMembers = [];
     private ILookup<(Guid Group, Guid Member), Goal> goalsByMember = Array.Empty<Goal>().ToLookup(g => (g.GroupId, g.MemberId));
 
+    // What the previous page left in memory, when this page starts where it ended (never during a rebuild).
+    private readonly CohortMemory.Kept? kept = memory.For(context.IsRebuild ? null : context.After);
+
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         await LoadForEventsAsync(events, ct);
@@ -114,6 +117,10 @@ internal sealed class CohortPage(ProjectionContext context)
         var memberSteps = recompute.Select(ComputeMember).ToList();
         var pairSteps = pairs.Select(p => ComputePair(p.Group, p.Pair, p.From)).ToList();
         Write(memberSteps, pairSteps);
+        if (!context.IsRebuild && context.Through is { } through)
+        {
+            context.OnCommitted(() => memory.Keep(through, groups, people, goals, goalsLoadedFor));
+        }
     }
 
     // ---- folding -------------------------------------------------------------------------------------------
@@ -594,6 +601,59 @@ internal sealed class CohortPage(ProjectionContext context)
         }
     }
 
+    /// <summary>Takes the states the previous page left in memory and removes them from what is still to be read.</summary>
+    private void TakeFromMemory(HashSet<Guid> groupIds, HashSet<Guid> personIds, HashSet<Guid> goalIds, HashSet<(Guid Group, Guid Member)> goalsOf)
+    {
+        if (kept is null)
+        {
+            return;
+        }
+
+        foreach (var id in groupIds.ToList())
+        {
+            if (kept.TryGroup(id, out var group))
+            {
+                groups.TryAdd(id, group);
+                triedGroups.Add(id);
+                groupIds.Remove(id);
+            }
+        }
+
+        foreach (var id in personIds.ToList())
+        {
+            if (kept.TryPerson(id, out var person))
+            {
+                people.TryAdd(id, person);
+                triedPeople.Add(id);
+                personIds.Remove(id);
+            }
+        }
+
+        // A goal folded in this page is newer than the one in memory, as it is newer than its row.
+        foreach (var id in goalIds.ToList())
+        {
+            if (kept.TryGoal(id, out var goal))
+            {
+                goals.TryAdd(id, goal);
+                goalIds.Remove(id);
+            }
+        }
+
+        foreach (var key in goalsOf.ToList())
+        {
+            if (kept.GoalsOf(key) is { } all)
+            {
+                foreach (var goal in all)
+                {
+                    goals.TryAdd(goal.Id, goal);
+                }
+
+                goalsLoadedFor.Add(key);
+                goalsOf.Remove(key);
+            }
+        }
+    }
+
     private async Task LoadAsync(
         HashSet<Guid> groupIds,
         HashSet<Guid> personIds,
@@ -605,6 +665,7 @@ internal sealed class CohortPage(ProjectionContext context)
     {
         groupIds.ExceptWith(triedGroups);
         personIds.ExceptWith(triedPeople);
+        TakeFromMemory(groupIds, personIds, goalIds, goalsOf);
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
 
         var groupQuery = new NpgsqlBatchCommand($"SELECT group_id, state::text FROM {CohortTables.Groups} WHERE group_id = ANY($1)");

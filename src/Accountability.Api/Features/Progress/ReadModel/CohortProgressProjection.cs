@@ -24,6 +24,8 @@ internal sealed class CohortProgressProjection : IProjection
 {
     public const string ProjectionName = "cohort-progress";
 
+    private readonly CohortMemory memory = new();
+
     public string Name => ProjectionName;
 
     public IReadOnlyCollection<Type> EventTypes { get; } =
@@ -46,7 +48,7 @@ internal sealed class CohortProgressProjection : IProjection
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        var page = new CohortPage(context);
+        var page = new CohortPage(context, memory);
         await page.ApplyAsync(events, ct);
     }
 }
