@@ -86,6 +86,14 @@ public sealed class DaemonOptions
     /// <summary>Page size while a projection rebuilds.</summary>
     public int RebuildBatchSize { get; set; } = 5000;
 
+    /// <summary>
+    /// Shortest time from the start of one page of a projection to the start of its next while the projection is
+    /// caught up: the events that arrive meanwhile are applied together, so a busy log costs a few larger transactions
+    /// a second instead of one per commit. The first event after a quiet spell is applied at once; a full page is
+    /// followed at once.
+    /// </summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Longest wait between two looks at the log when no notification arrives.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

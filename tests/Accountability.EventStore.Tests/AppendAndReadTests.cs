@@ -163,7 +163,7 @@ public sealed class AppendAndReadTests
         var received = new List<long>();
         var follow = Task.Run(async () =>
         {
-            await foreach (var e in store.Follower.FollowAsync(head, store.Follower.TypeNames([typeof(Deposited)]), cancel.Token))
+            await foreach (var e in store.Follower.FollowAsync(head, store.Follower.TypeNames([typeof(Deposited)]), gather: null, cancel.Token))
             {
                 received.Add(e.Sequence);
                 if (received.Count == 50)

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Accountability.Domain.Groups;
 using Accountability.Domain.Members;
 using NodaTime;
@@ -29,8 +31,15 @@ namespace Accountability.Domain.Time;
 /// </remarks>
 public sealed class DayClock
 {
+    // Calendars already built, per group zone history, then per grace history and member zone history. The histories
+    // are immutable lists that a group's or member's later states share until they change, so they are compared by
+    // reference (ImmutableList does not override Equals), and an entry lives as long as its group's zone history does.
+    private const int ShelfSize = 1024;
+
     private static readonly ZoneLocalMappingResolver CloseResolver =
         Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnForwardShifted);
+
+    private static readonly ConditionalWeakTable<ImmutableList<ZoneSpan>, Dictionary<(ImmutableList<GraceSpan>, ImmutableList<ZoneSpan>), DayClock>> Shelves = new();
 
     private readonly Instant[] starts;
     private readonly DateTimeZone[] zones;
@@ -38,6 +47,9 @@ public sealed class DayClock
     private readonly LocalDate[] maxDateBefore;
     private readonly Instant[] graceStarts;
     private readonly int[] graceMinutes;
+
+    // The latest zone or grace change this calendar knows of, after its first: from then on AsOf changes nothing.
+    private readonly DateTimeOffset lastChange;
 
     private DayClock(IReadOnlyList<ZoneSpan> zoneSpans, IReadOnlyList<GraceSpan> graceSpans)
     {
@@ -81,6 +93,9 @@ public sealed class DayClock
         graceMinutes = graces.Select(g => Math.Clamp(g.GraceMinutes, 0, GraceRules.MaxMinutes)).ToArray();
         ZoneSpans = zoneSpans;
         GraceSpans = graceSpans;
+        lastChange = Max(
+            zoneSpans.Count > 1 ? zoneSpans.Max(z => z.From) : DateTimeOffset.MinValue,
+            graceSpans.Count > 1 ? graceSpans.Max(g => g.From) : DateTimeOffset.MinValue);
     }
 
     public IReadOnlyList<ZoneSpan> ZoneSpans { get; }
@@ -107,16 +122,42 @@ public sealed class DayClock
     {
         ArgumentNullException.ThrowIfNull(group);
         var memberZones = member?.ZoneHistory ?? [];
+        var shelf = Shelves.GetOrCreateValue(group.ZoneHistory);
+        var key = (group.GraceHistory, memberZones);
+        lock (shelf)
+        {
+            if (shelf.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+        }
+
         var spans = new List<ZoneSpan>();
         var firstOwn = memberZones.Count > 0 ? memberZones[0].From : DateTimeOffset.MaxValue;
         spans.AddRange(group.ZoneHistory.Where((z, i) => i == 0 || z.From < firstOwn));
         spans.AddRange(memberZones);
-        return new DayClock(spans, group.GraceHistory);
+        var clock = new DayClock(spans, group.GraceHistory);
+        lock (shelf)
+        {
+            if (shelf.Count >= ShelfSize)
+            {
+                shelf.Clear();
+            }
+
+            shelf[key] = clock;
+        }
+
+        return clock;
     }
 
     /// <summary>The same calendar as it was known at <paramref name="at"/>: later zone and grace changes are ignored.</summary>
     public DayClock AsOf(DateTimeOffset at)
     {
+        if (at >= lastChange)
+        {
+            return this;
+        }
+
         var zonesKnown = ZoneSpans.OrderBy(z => z.From).Where((z, i) => i == 0 || z.From <= at).ToArray();
         var gracesKnown = GraceSpans.OrderBy(g => g.From).Where((g, i) => i == 0 || g.From <= at).ToArray();
         return new DayClock(zonesKnown, gracesKnown);
@@ -282,6 +323,8 @@ public sealed class DayClock
         zone.ResolveLocal(date.PlusDays(1).AtMidnight().PlusMinutes(grace), CloseResolver).ToInstant();
 
     private static Instant Max(Instant a, Instant b) => a > b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private int SegmentAt(Instant at)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Accountability.EventStore.Appending;
 using Accountability.EventStore.Reading;
 using Microsoft.Extensions.Logging;
@@ -25,11 +26,18 @@ internal sealed partial class ProjectionAgent(
         while (!ct.IsCancellationRequested)
         {
             var pulse = signal.NextPulse;
+            var started = Stopwatch.GetTimestamp();
             try
             {
-                if (!await StepAsync(ct).ConfigureAwait(false))
+                switch (await StepAsync(ct).ConfigureAwait(false))
                 {
-                    await EventLogSignal.WaitAsync(pulse, options.Daemon.PollInterval, ct).ConfigureAwait(false);
+                    case Step.Nothing:
+                        await EventLogSignal.WaitAsync(pulse, options.Daemon.PollInterval, ct).ConfigureAwait(false);
+                        break;
+                    case Step.CaughtUp when Stopwatch.GetElapsedTime(started) is var took && took < options.Daemon.BatchWindow:
+                        // Caught up: let the events of the rest of the window gather into the next page.
+                        await Task.Delay(options.Daemon.BatchWindow - took, ct).ConfigureAwait(false);
+                        break;
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -50,8 +58,21 @@ internal sealed partial class ProjectionAgent(
         }
     }
 
-    /// <summary>Processes one page; false when there was nothing new.</summary>
-    internal async Task<bool> StepAsync(CancellationToken ct)
+    /// <summary>What one step found.</summary>
+    internal enum Step
+    {
+        /// <summary>Nothing new in the log.</summary>
+        Nothing,
+
+        /// <summary>A page applied that reached the head of the log.</summary>
+        CaughtUp,
+
+        /// <summary>A full page applied: more are waiting.</summary>
+        Behind,
+    }
+
+    /// <summary>Processes one page.</summary>
+    internal async Task<Step> StepAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         var (position, rebuildTarget) = await ReadCheckpointAsync(connection, ct).ConfigureAwait(false);
@@ -61,7 +82,7 @@ internal sealed partial class ProjectionAgent(
         var ceiling = page.Ceiling(position);
         if (ceiling <= position)
         {
-            return false;
+            return Step.Nothing;
         }
 
         try
@@ -75,7 +96,7 @@ internal sealed partial class ProjectionAgent(
             await ApplyOneByOneAsync(connection, position, ceiling, page.Events, rebuilding, ct).ConfigureAwait(false);
         }
 
-        return true;
+        return page.IsFull ? Step.Behind : Step.CaughtUp;
     }
 
     private async Task<bool> ApplyAsync(NpgsqlConnection connection, long from, long to, IReadOnlyList<StoredEvent> events, bool rebuilding, CancellationToken ct)

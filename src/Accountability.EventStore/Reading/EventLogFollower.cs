@@ -12,9 +12,15 @@ public sealed class EventLogFollower(IEventStore store, EventLogSignal signal, E
     /// <summary>The stored type names of <paramref name="types"/>, for <see cref="FollowAsync"/>'s filter.</summary>
     public IReadOnlyList<string> TypeNames(IEnumerable<Type> types) => options.Events.NamesFor(types);
 
+    /// <summary>
+    /// The events after <paramref name="afterSequence"/>, as they commit. After a page that reached the head it waits for
+    /// the next commit, and then for <paramref name="gather"/>'s answer (none when null or zero), so that a follower with
+    /// nobody waiting on it can read the events of that span in one page instead of one read per commit.
+    /// </summary>
     public async IAsyncEnumerable<StoredEvent> FollowAsync(
         long afterSequence,
         IReadOnlyCollection<string>? eventTypes,
+        Func<TimeSpan>? gather,
         [EnumeratorCancellation] CancellationToken ct)
     {
         var position = afterSequence;
@@ -27,14 +33,18 @@ public sealed class EventLogFollower(IEventStore store, EventLogSignal signal, E
                 yield return e;
             }
 
-            var ceiling = page.Ceiling(position);
-            if (ceiling > position)
+            position = Math.Max(position, page.Ceiling(position));
+            if (page.IsFull)
             {
-                position = ceiling;
                 continue;
             }
 
+            // Caught up: read again once something commits after this read began (at once if it already has).
             await EventLogSignal.WaitAsync(pulse, options.Daemon.PollInterval, ct).ConfigureAwait(false);
+            if (gather?.Invoke() is { } pause && pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, ct).ConfigureAwait(false);
+            }
         }
     }
 }

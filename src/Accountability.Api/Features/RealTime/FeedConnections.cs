@@ -180,50 +180,52 @@ internal sealed partial class FeedConnections(
         }
     }
 
+    /// <summary>Whether this process holds no feed connection: the relay then need not route what it reads.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (connections)
+            {
+                return connections.Count == 0;
+            }
+        }
+    }
+
     /// <summary>The relay's step for one event: promote resumed connections it has now passed, move channels, send or hold each message.</summary>
     public async Task ApplyAsync(RoutedEvent routed, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
-            for (var i = waiting.Count - 1; i >= 0; i--)
+            await ApplyLockedAsync(routed);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The relay's step for an event it read while this process held no connection and did not route: still nothing
+    /// to do when that holds under the lock, or else routed now, so a connection registered since misses nothing.
+    /// Returns the routing when there was one.
+    /// </summary>
+    public async Task<RoutedEvent?> ApplyUnroutedAsync(long sequence, Func<Task<RoutedEvent>> route, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (IsEmpty)
             {
-                if (waiting[i].LiveAfter < routed.Sequence)
-                {
-                    var connection = waiting[i];
-                    waiting.RemoveAt(i);
-                    await GoLiveAsync(connection, connection.LiveAfter);
-                }
+                Interlocked.Exchange(ref relayPosition, Math.Max(RelayPosition, sequence));
+                return null;
             }
 
-            foreach (var change in routed.Changes)
-            {
-                if (!byMember.TryGetValue(change.MemberId, out var ofMember))
-                {
-                    continue;
-                }
-
-                foreach (var connection in ofMember)
-                {
-                    if (change.Add)
-                    {
-                        connection.Revoked.Remove(change.Channel);
-                        await AddChannelAsync(connection, change.Channel);
-                    }
-                    else
-                    {
-                        connection.Revoked.Add(change.Channel);
-                        await RemoveChannelAsync(connection, change.Channel);
-                    }
-                }
-            }
-
-            foreach (var delivery in routed.Deliveries)
-            {
-                Publish(delivery);
-            }
-
-            Interlocked.Exchange(ref relayPosition, Math.Max(RelayPosition, routed.Sequence));
+            var routed = await route();
+            await ApplyLockedAsync(routed);
+            return routed;
         }
         finally
         {
@@ -267,6 +269,48 @@ internal sealed partial class FeedConnections(
         {
             gate.Release();
         }
+    }
+
+    private async Task ApplyLockedAsync(RoutedEvent routed)
+    {
+        for (var i = waiting.Count - 1; i >= 0; i--)
+        {
+            if (waiting[i].LiveAfter < routed.Sequence)
+            {
+                var connection = waiting[i];
+                waiting.RemoveAt(i);
+                await GoLiveAsync(connection, connection.LiveAfter);
+            }
+        }
+
+        foreach (var change in routed.Changes)
+        {
+            if (!byMember.TryGetValue(change.MemberId, out var ofMember))
+            {
+                continue;
+            }
+
+            foreach (var connection in ofMember)
+            {
+                if (change.Add)
+                {
+                    connection.Revoked.Remove(change.Channel);
+                    await AddChannelAsync(connection, change.Channel);
+                }
+                else
+                {
+                    connection.Revoked.Add(change.Channel);
+                    await RemoveChannelAsync(connection, change.Channel);
+                }
+            }
+        }
+
+        foreach (var delivery in routed.Deliveries)
+        {
+            Publish(delivery);
+        }
+
+        Interlocked.Exchange(ref relayPosition, Math.Max(RelayPosition, routed.Sequence));
     }
 
     private void Publish(Delivery delivery)

@@ -60,18 +60,21 @@ internal sealed partial class FeedRelay(
     private async Task RelayAsync(long after, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var routed = Channel.CreateBounded<(StoredEvent Event, Task<RoutedEvent> Routing)>(
+        var routed = Channel.CreateBounded<(StoredEvent Event, Task<RoutedEvent>? Routing)>(
             new BoundedChannelOptions(Math.Max(1, settings.RoutingLookahead)) { SingleReader = true, SingleWriter = true });
         var reading = Task.Run(
             async () =>
             {
                 try
                 {
-                    await foreach (var stored in follower.FollowAsync(after, typeNames, stop.Token))
+                    // While this process holds no connection, events are read a window at a time and not routed.
+                    var idlePace = () => connections.IsEmpty ? storeOptions.Daemon.BatchWindow : TimeSpan.Zero;
+                    await foreach (var stored in follower.FollowAsync(after, typeNames, idlePace, stop.Token))
                     {
                         // In log order, before any later event's routing starts: its look-ups then see this event's effect.
                         router.Observe(stored);
-                        await routed.Writer.WriteAsync((stored, router.RouteAsync(stored, stop.Token)), stop.Token);
+                        var routing = connections.IsEmpty ? null : router.RouteAsync(stored, stop.Token);
+                        await routed.Writer.WriteAsync((stored, routing), stop.Token);
                     }
 
                     routed.Writer.TryComplete();
@@ -87,9 +90,18 @@ internal sealed partial class FeedRelay(
         {
             await foreach (var (stored, routing) in routed.Reader.ReadAllAsync(stop.Token))
             {
-                var result = await RoutedAsync(stored, routing, stop.Token);
-                await connections.ApplyAsync(result, stop.Token);
-                if (result.LeaderboardGroup is { } group)
+                RoutedEvent? result;
+                if (routing is null)
+                {
+                    result = await connections.ApplyUnroutedAsync(stored.Sequence, () => RoutedAsync(stored, router.RouteAsync(stored, stop.Token), stop.Token), stop.Token);
+                }
+                else
+                {
+                    result = await RoutedAsync(stored, routing, stop.Token);
+                    await connections.ApplyAsync(result, stop.Token);
+                }
+
+                if (result?.LeaderboardGroup is { } group)
                 {
                     leaderboards.Changed(group, result.Sequence);
                 }

@@ -29,6 +29,8 @@ internal static class EventStoreSetup
             options.Daemon.Enabled = settings.GetValue("Daemon:Enabled", true);
             options.Daemon.NodeName = settings["Daemon:NodeName"] ?? options.Daemon.NodeName;
             options.Daemon.PollInterval = settings.GetValue("Daemon:PollInterval", options.Daemon.PollInterval);
+            options.Daemon.BatchWindow = settings.GetValue("Daemon:BatchWindow", options.Daemon.BatchWindow);
+            options.Daemon.BatchSize = settings.GetValue("Daemon:BatchSize", options.Daemon.BatchSize);
             options.Daemon.LeadershipInterval = settings.GetValue("Daemon:LeadershipInterval", options.Daemon.LeadershipInterval);
             foreach (var (name, type) in DomainEvents.All)
             {

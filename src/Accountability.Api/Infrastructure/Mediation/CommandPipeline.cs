@@ -19,15 +19,17 @@ public static class CommandPipeline
         services.AddScoped<IMediator, Mediator>();
 
         var assembly = typeof(CommandPipeline).Assembly;
-        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>));
-        AddClosedImplementations(services, assembly, typeof(IValidator<>));
+        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Scoped);
+
+        // Validators hold only their rules, which are built once: one instance serves every request.
+        AddClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
 
         // Behaviours run in registration order, the first outermost.
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         return builder;
     }
 
-    private static void AddClosedImplementations(IServiceCollection services, Assembly assembly, Type openInterface)
+    private static void AddClosedImplementations(IServiceCollection services, Assembly assembly, Type openInterface, ServiceLifetime lifetime)
     {
         foreach (var type in assembly.GetTypes())
         {
@@ -40,7 +42,7 @@ public static class CommandPipeline
             {
                 if (implemented.IsGenericType && implemented.GetGenericTypeDefinition() == openInterface)
                 {
-                    services.AddScoped(implemented, type);
+                    services.Add(new ServiceDescriptor(implemented, type, lifetime));
                 }
             }
         }
