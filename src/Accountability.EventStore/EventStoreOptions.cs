@@ -81,18 +81,27 @@ public sealed class DaemonOptions
     /// <summary>A name for this process in checkpoint rows and logs.</summary>
     public string NodeName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    public int BatchSize { get; set; } = 500;
+    /// <summary>Largest page a projection or a follower of the log reads at a time.</summary>
+    public int BatchSize
+    {
+        get;
+        set => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The batch size must be at least 1.");
+    } = 500;
 
     /// <summary>Page size while a projection rebuilds.</summary>
     public int RebuildBatchSize { get; set; } = 5000;
 
     /// <summary>
-    /// Shortest time from the start of one page of a projection to the start of its next while the projection is
-    /// caught up: the events that arrive meanwhile are applied together, so a busy log costs a few larger transactions
+    /// Shortest time from the start of one read of a projection to the start of its next while the projection is
+    /// caught up: the events that commit meanwhile are applied together, so a busy log costs a few larger transactions
     /// a second instead of one per commit. The first event after a quiet spell is applied at once; a full page is
     /// followed at once.
     /// </summary>
-    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan BatchWindow
+    {
+        get;
+        set => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The batch window cannot be negative.");
+    } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest wait between two looks at the log when no notification arrives.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

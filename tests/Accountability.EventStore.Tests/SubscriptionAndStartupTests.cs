@@ -84,3 +84,27 @@ public sealed class SubscriptionAndStartupTests
         }
     }
 }
+
+public sealed class DaemonOptionsTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void A_batch_size_below_one_is_refused_and_the_previous_one_kept(int size)
+    {
+        var options = new DaemonOptions();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => options.BatchSize = size);
+        Assert.Contains("at least 1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(500, options.BatchSize);
+    }
+
+    [Fact]
+    public void A_negative_batch_window_is_refused_and_zero_turns_gathering_off()
+    {
+        var options = new DaemonOptions();
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.BatchWindow = TimeSpan.FromMilliseconds(-1));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.BatchWindow);
+        options.BatchWindow = TimeSpan.Zero;
+        Assert.Equal(TimeSpan.Zero, options.BatchWindow);
+    }
+}

@@ -29,15 +29,9 @@ internal sealed partial class ProjectionAgent(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                switch (await StepAsync(ct).ConfigureAwait(false))
+                if (!await StepAsync(ct).ConfigureAwait(false))
                 {
-                    case Step.Nothing:
-                        await EventLogSignal.WaitAsync(pulse, options.Daemon.PollInterval, ct).ConfigureAwait(false);
-                        break;
-                    case Step.CaughtUp when Stopwatch.GetElapsedTime(started) is var took && took < options.Daemon.BatchWindow:
-                        // Caught up: let the events of the rest of the window gather into the next page.
-                        await Task.Delay(options.Daemon.BatchWindow - took, ct).ConfigureAwait(false);
-                        break;
+                    await EventLogSignal.WaitForNextPageAsync(pulse, options.Daemon.PollInterval, started, options.Daemon.BatchWindow, ct).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -58,21 +52,8 @@ internal sealed partial class ProjectionAgent(
         }
     }
 
-    /// <summary>What one step found.</summary>
-    internal enum Step
-    {
-        /// <summary>Nothing new in the log.</summary>
-        Nothing,
-
-        /// <summary>A page applied that reached the head of the log.</summary>
-        CaughtUp,
-
-        /// <summary>A full page applied: more are waiting.</summary>
-        Behind,
-    }
-
-    /// <summary>Processes one page.</summary>
-    internal async Task<Step> StepAsync(CancellationToken ct)
+    /// <summary>Processes one page; true when it was full (more are waiting), false when it reached the head of the log.</summary>
+    internal async Task<bool> StepAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         var (position, rebuildTarget) = await ReadCheckpointAsync(connection, ct).ConfigureAwait(false);
@@ -82,7 +63,7 @@ internal sealed partial class ProjectionAgent(
         var ceiling = page.Ceiling(position);
         if (ceiling <= position)
         {
-            return Step.Nothing;
+            return false;
         }
 
         try
@@ -96,7 +77,7 @@ internal sealed partial class ProjectionAgent(
             await ApplyOneByOneAsync(connection, position, ceiling, page.Events, rebuilding, ct).ConfigureAwait(false);
         }
 
-        return page.IsFull ? Step.Behind : Step.CaughtUp;
+        return page.IsFull;
     }
 
     private async Task<bool> ApplyAsync(NpgsqlConnection connection, long from, long to, IReadOnlyList<StoredEvent> events, bool rebuilding, CancellationToken ct)

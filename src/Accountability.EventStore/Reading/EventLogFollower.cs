@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Accountability.EventStore.Reading;
@@ -14,8 +15,8 @@ public sealed class EventLogFollower(IEventStore store, EventLogSignal signal, E
 
     /// <summary>
     /// The events after <paramref name="afterSequence"/>, as they commit. After a page that reached the head it waits for
-    /// the next commit, and then for <paramref name="gather"/>'s answer (none when null or zero), so that a follower with
-    /// nobody waiting on it can read the events of that span in one page instead of one read per commit.
+    /// the next commit and for the rest of <paramref name="gather"/>'s window (none when null or zero), so that a
+    /// follower with nobody waiting on it reads the events of that window as one page instead of one read per commit.
     /// </summary>
     public async IAsyncEnumerable<StoredEvent> FollowAsync(
         long afterSequence,
@@ -27,6 +28,7 @@ public sealed class EventLogFollower(IEventStore store, EventLogSignal signal, E
         while (!ct.IsCancellationRequested)
         {
             var pulse = signal.NextPulse;
+            var started = Stopwatch.GetTimestamp();
             var page = await store.ReadAllAsync(position, options.Daemon.BatchSize, eventTypes, ct).ConfigureAwait(false);
             foreach (var e in page.Events)
             {
@@ -34,16 +36,9 @@ public sealed class EventLogFollower(IEventStore store, EventLogSignal signal, E
             }
 
             position = Math.Max(position, page.Ceiling(position));
-            if (page.IsFull)
+            if (!page.IsFull)
             {
-                continue;
-            }
-
-            // Caught up: read again once something commits after this read began (at once if it already has).
-            await EventLogSignal.WaitAsync(pulse, options.Daemon.PollInterval, ct).ConfigureAwait(false);
-            if (gather?.Invoke() is { } pause && pause > TimeSpan.Zero)
-            {
-                await Task.Delay(pause, ct).ConfigureAwait(false);
+                await EventLogSignal.WaitForNextPageAsync(pulse, options.Daemon.PollInterval, started, gather?.Invoke() ?? TimeSpan.Zero, ct).ConfigureAwait(false);
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Accountability.EventStore.Reading;
 
 /// <summary>
@@ -29,6 +31,22 @@ public sealed class EventLogSignal
 
         var previous = Interlocked.Exchange(ref next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         previous.TrySetResult();
+    }
+
+    /// <summary>
+    /// Between two pages of a reader that has caught up: waits for <paramref name="pulse"/> (taken from
+    /// <see cref="NextPulse"/> before the last read) or the timeout, then for the rest of <paramref name="window"/> since
+    /// the last read began (taken with <see cref="Stopwatch.GetTimestamp"/>), so that what commits meanwhile is read as one
+    /// page. The first event after a spell longer than the window is read at once.
+    /// </summary>
+    public static async Task WaitForNextPageAsync(Task pulse, TimeSpan timeout, long readStarted, TimeSpan window, CancellationToken ct)
+    {
+        await WaitAsync(pulse, timeout, ct).ConfigureAwait(false);
+        var rest = window - Stopwatch.GetElapsedTime(readStarted);
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Waits for <paramref name="pulse"/> (taken from <see cref="NextPulse"/>) or the timeout, whichever comes first.</summary>
