@@ -67,7 +67,7 @@ public static class IdentityArea
 
         services.AddBearerAuthentication(tokens, external);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerAuthentication.Scheme)
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
                 .AddRequirements(new UndeclaredEndpointRequirement()).Build());
         services.AddScoped<IAuthorizationHandler, AccessAuthorizationHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AccessResultHandler>();

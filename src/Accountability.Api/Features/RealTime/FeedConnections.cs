@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Accountability.Api.Features.RealTime;
@@ -28,6 +30,13 @@ internal sealed partial class FeedConnections(
     private readonly Dictionary<Guid, List<FeedConnection>> byMember = [];
     private readonly Dictionary<string, HashSet<FeedConnection>> heldByChannel = new(StringComparer.Ordinal);
     private readonly List<FeedConnection> waiting = [];
+
+    /// <summary>
+    /// One string per channel name for every connection in that channel: each connect's membership look-up builds
+    /// its names anew, and thousands of idle connections would otherwise each hold a copy. Counted, so a name is
+    /// forgotten with the last connection in it.
+    /// </summary>
+    private readonly Dictionary<string, (string Name, int Connections)> channelNames = new(StringComparer.Ordinal);
     private long relayPosition;
 
     /// <summary>Every event at or below this sequence has been routed (sent, or held for the connections not yet live).</summary>
@@ -80,7 +89,7 @@ internal sealed partial class FeedConnections(
         {
             foreach (var channel in channels)
             {
-                if (connection.State != ConnectionState.Closed && !connection.Revoked.Contains(channel))
+                if (connection.State != ConnectionState.Closed && connection.Revoked?.Contains(channel) != true)
                 {
                     await AddChannelAsync(connection, channel);
                 }
@@ -294,12 +303,12 @@ internal sealed partial class FeedConnections(
             {
                 if (change.Add)
                 {
-                    connection.Revoked.Remove(change.Channel);
+                    connection.Revoked?.Remove(change.Channel);
                     await AddChannelAsync(connection, change.Channel);
                 }
                 else
                 {
-                    connection.Revoked.Add(change.Channel);
+                    (connection.Revoked ??= new HashSet<string>(StringComparer.Ordinal)).Add(change.Channel);
                     await RemoveChannelAsync(connection, change.Channel);
                 }
             }
@@ -340,7 +349,7 @@ internal sealed partial class FeedConnections(
 
     private void Hold(FeedConnection connection, FeedMessage message)
     {
-        if (connection.Held.Count >= settings.MaxHeldMessages)
+        if (connection.Held?.Count >= settings.MaxHeldMessages)
         {
             LogHoldOverflow(logger, connection.Id, settings.MaxHeldMessages);
             Close(connection);
@@ -348,13 +357,13 @@ internal sealed partial class FeedConnections(
             return;
         }
 
-        connection.Held.Add(message);
+        (connection.Held ??= []).Add(message);
     }
 
     private async Task GoLiveAsync(FeedConnection connection, long dropThrough)
     {
         var client = hub.Clients.Client(connection.Id);
-        foreach (var message in connection.Held)
+        foreach (var message in connection.Held ?? [])
         {
             if (message.Sequence > dropThrough)
             {
@@ -362,7 +371,7 @@ internal sealed partial class FeedConnections(
             }
         }
 
-        connection.Held.Clear();
+        connection.Held = null;
         connection.State = ConnectionState.Live;
         foreach (var channel in connection.Channels)
         {
@@ -373,10 +382,13 @@ internal sealed partial class FeedConnections(
 
     private async Task AddChannelAsync(FeedConnection connection, string channel)
     {
-        if (connection.State == ConnectionState.Closed || !connection.Channels.Add(channel))
+        if (connection.State == ConnectionState.Closed || connection.Channels.Contains(channel))
         {
             return;
         }
+
+        channel = ShareName(channel);
+        connection.Channels.Add(channel);
 
         if (connection.State == ConnectionState.Live)
         {
@@ -399,6 +411,8 @@ internal sealed partial class FeedConnections(
         {
             return;
         }
+
+        ReleaseName(channel);
 
         if (connection.State == ConnectionState.Live)
         {
@@ -429,10 +443,12 @@ internal sealed partial class FeedConnections(
         foreach (var channel in connection.Channels)
         {
             RemoveHeld(connection, channel);
+            ReleaseName(channel);
         }
 
+        connection.Channels.Clear();
         connection.State = ConnectionState.Closed;
-        connection.Held.Clear();
+        connection.Held = null;
         waiting.Remove(connection);
         lock (connections)
         {
@@ -442,6 +458,27 @@ internal sealed partial class FeedConnections(
         if (byMember.TryGetValue(connection.MemberId, out var list) && list.Remove(connection) && list.Count == 0)
         {
             byMember.Remove(connection.MemberId);
+        }
+    }
+
+    private string ShareName(string channel)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(channelNames, channel, out var known);
+        if (!known)
+        {
+            entry.Name = channel;
+        }
+
+        entry.Connections++;
+        return entry.Name;
+    }
+
+    private void ReleaseName(string channel)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(channelNames, channel);
+        if (!Unsafe.IsNullRef(ref entry) && --entry.Connections == 0)
+        {
+            channelNames.Remove(channel);
         }
     }
 
@@ -502,10 +539,14 @@ internal sealed class FeedConnection(string id, Guid memberId, Action abort, Dat
 
     public HashSet<string> Channels { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Channels a move took away since the connection registered: a stale membership look-up must not re-add them.</summary>
-    public HashSet<string> Revoked { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Channels a move took away since the connection registered: a stale membership look-up must not re-add them.
+    /// Null until a move takes one away (as <see cref="Held"/> is until a message is held): thousands of idle
+    /// connections hold neither.
+    /// </summary>
+    public HashSet<string>? Revoked { get; set; }
 
-    public List<FeedMessage> Held { get; } = [];
+    public List<FeedMessage>? Held { get; set; }
 
     /// <summary>For <see cref="ConnectionState.Waiting"/>: the position the client has everything up to.</summary>
     public long LiveAfter { get; set; }

@@ -23,7 +23,7 @@ public sealed record ResumeResult(long CaughtUpTo, int Sent, bool ReloadRequired
 /// <see cref="Resume"/> right after connecting with the last sequence it saw, and gets what it missed, in order,
 /// before anything live.
 /// </summary>
-[Authorize(AuthenticationSchemes = BearerAuthentication.Scheme)]
+[Authorize]
 internal sealed class FeedHub(
     FeedConnections connections,
     FeedCatchUp catchUp,
@@ -34,6 +34,11 @@ internal sealed class FeedHub(
 
     public override async Task OnConnectedAsync()
     {
+        if (Context.GetHttpContext() is { } request)
+        {
+            UpgradedRequest.ForgetHeaders(request);
+        }
+
         var memberId = CurrentUser.From(Context.User).MemberId;
         var ct = Context.ConnectionAborted;
 

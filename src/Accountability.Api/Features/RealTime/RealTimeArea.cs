@@ -2,6 +2,7 @@ using Accountability.Api.Identity.Access;
 using Accountability.Api.Identity.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Accountability.Api.Features.RealTime;
 
@@ -24,6 +25,7 @@ public static class RealTimeArea
         services.AddSingleton<LeaderboardNotices>();
         services.AddHostedService<FeedRelay>();
 
+        services.AddSingleton<IUserIdProvider, MemberUserIdProvider>();
         services.AddSignalR(options =>
             {
                 options.SupportedProtocols = ["json"];
@@ -44,7 +46,6 @@ public static class RealTimeArea
     public static WebApplication MapRealTime(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.Use(ForgetHubCredentials);
         app.MapHub<FeedHub>(FeedHub.Path, options =>
             {
                 // WebSockets only: no sticky sessions are needed behind a load balancer (clients skip negotiation).
@@ -58,22 +59,5 @@ public static class RealTimeArea
             .RequireAccess(AccessRule.Authenticated);
         app.MapFeedUpdates();
         return app;
-    }
-
-    /// <summary>
-    /// A hub connection's WebSocket request lives as long as the connection. Once it is authenticated and
-    /// authorized, its bearer token is never read again (the connection closes when the token expires), so the
-    /// request stops holding it: about 3 KB less per idle connection.
-    /// </summary>
-    private static Task ForgetHubCredentials(HttpContext context, RequestDelegate next)
-    {
-        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
-            && context.Request.Path.StartsWithSegments(FeedHub.Path)
-            && context.User.Identity?.IsAuthenticated == true)
-        {
-            BearerTokenReader.Forget(context);
-        }
-
-        return next(context);
     }
 }

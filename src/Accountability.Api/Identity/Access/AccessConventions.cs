@@ -18,7 +18,9 @@ public static class AccessConventions
             throw new ArgumentException("Declare at least one access rule.", nameof(rules));
         }
 
-        var policy = new AuthorizationPolicyBuilder(Authentication.BearerAuthentication.Scheme).RequireAuthenticatedUser();
+        // No scheme named: the pipeline's authentication step has already run the default (bearer) scheme, and
+        // naming it here would authenticate every request a second time.
+        var policy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser();
         foreach (var rule in rules.Where(r => !r.Equals(AccessRule.Authenticated)))
         {
             policy.AddRequirements(new AccessRequirement(rule));

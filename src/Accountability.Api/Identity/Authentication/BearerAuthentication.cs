@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Accountability.Api.Identity.Tokens;
@@ -127,7 +126,7 @@ public static class BearerAuthentication
             return;
         }
 
-        context.Principal = MemberPrincipal(member, LocalScheme, validated, sessionId);
+        context.Principal = MemberPrincipal(member, LocalScheme, sessionId);
     }
 
     private static async Task OnExternalTokenValidatedAsync(TokenValidatedContext context)
@@ -145,25 +144,22 @@ public static class BearerAuthentication
         await using var scope = context.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var directory = scope.ServiceProvider.GetRequiredService<MemberDirectory>();
         var member = await directory.FindOrProvisionExternalAsync(issuer, subject, name, context.HttpContext.RequestAborted);
-        context.Principal = MemberPrincipal(member, ExternalScheme, validated, sessionId: null);
+        context.Principal = MemberPrincipal(member, ExternalScheme, sessionId: null);
     }
 
-    private static ClaimsPrincipal MemberPrincipal(MemberSnapshot member, string source, ClaimsPrincipal validated, Guid? sessionId)
+    /// <summary>
+    /// The member principal: only what requests read (<see cref="CurrentUser"/>). A hub connection holds it for its
+    /// lifetime, so nothing rides along that nothing reads: the scheme is the identity's authentication type, and
+    /// the token's expiry is in the authentication properties.
+    /// </summary>
+    private static ClaimsPrincipal MemberPrincipal(MemberSnapshot member, string source, Guid? sessionId)
     {
-        var memberId = member.MemberId.ToString();
-        var claims = new List<Claim>
+        var claims = new List<Claim>(4)
         {
-            new(AccountabilityClaims.MemberId, memberId),
-            new(ClaimTypes.NameIdentifier, memberId),
+            new(AccountabilityClaims.MemberId, member.MemberId.ToString()),
             new(AccountabilityClaims.DisplayName, member.DisplayName),
             new(AccountabilityClaims.TimeZone, member.TimeZone),
-            new(AccountabilityClaims.Source, source),
         };
-        if (validated.FindFirst(AccountabilityClaims.Expires)?.Value is { } expires)
-        {
-            claims.Add(new Claim(AccountabilityClaims.Expires, expires, ClaimValueTypes.Integer64));
-        }
-
         if (sessionId is { } sid)
         {
             claims.Add(new Claim(AccountabilityClaims.SessionId, sid.ToString()));
@@ -171,8 +167,4 @@ public static class BearerAuthentication
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, source, AccountabilityClaims.DisplayName, "role"));
     }
-
-    /// <summary>Seconds-since-epoch text of an instant, as JWT <c>exp</c> carries it.</summary>
-    internal static string EpochSeconds(DateTimeOffset instant) =>
-        instant.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 }

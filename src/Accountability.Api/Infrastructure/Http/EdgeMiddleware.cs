@@ -13,6 +13,12 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         context.Response.OnStarting(static state =>
         {
             var response = ((HttpContext)state).Response;
+            if (response.StatusCode == StatusCodes.Status101SwitchingProtocols)
+            {
+                // A protocol switch carries no content to protect, and its request lives as long as the connection.
+                return Task.CompletedTask;
+            }
+
             var headers = response.Headers;
             headers[HeaderNames.XContentTypeOptions] = "nosniff";
             headers[HeaderNames.XFrameOptions] = "DENY";

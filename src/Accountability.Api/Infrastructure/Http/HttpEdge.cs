@@ -1,4 +1,5 @@
 using System.Net;
+using Accountability.Api.Identity.Authentication;
 using Accountability.Api.Infrastructure.Http.Health;
 using Accountability.Api.Infrastructure.Http.Idempotency;
 using Accountability.Api.Infrastructure.Http.Logging;
@@ -91,7 +92,7 @@ public static class HttpEdge
 
         app.UseRouting();
         app.UseMiddleware<RequestGuardMiddleware>();
-        app.UseAuthentication();
+        app.UseUpgradeAwareAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyBufferingMiddleware>();

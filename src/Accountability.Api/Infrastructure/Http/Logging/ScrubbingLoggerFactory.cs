@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,12 @@ internal sealed class ScrubbingLoggerFactory(ILoggerFactory inner) : ILoggerFact
             provider.GetService<IExternalScopeProvider>()))));
     }
 
-    public ILogger CreateLogger(string categoryName) => new ScrubbingLogger(inner.CreateLogger(categoryName));
+    // One logger per category, as the inner factory keeps (its loggers follow provider changes in place): the
+    // framework asks again for every connection, and an idle connection should not hold a logger of its own.
+    private readonly ConcurrentDictionary<string, ScrubbingLogger> loggers = new(StringComparer.Ordinal);
+
+    public ILogger CreateLogger(string categoryName) =>
+        loggers.GetOrAdd(categoryName, static (name, factory) => new ScrubbingLogger(factory.CreateLogger(name)), inner);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
