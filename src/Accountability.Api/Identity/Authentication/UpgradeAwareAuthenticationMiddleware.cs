@@ -24,7 +24,7 @@ internal static class UpgradeAwareAuthentication
 /// <see cref="AuthenticationMiddleware"/>. An upgrade request (a hub's WebSocket) lives as long as its connection,
 /// and everything its authentication builds would live as long: the handlers and their cached results, tickets,
 /// properties and the request's scoped services. So it is authenticated in a service scope of its own that ends at
-/// once, and the request keeps only the member and the token's expiry (<see cref="UpgradeAuthentication"/>).
+/// once, and the request keeps only the member id and the token's expiry (<see cref="UpgradeAuthentication"/>).
 /// </summary>
 internal sealed class UpgradeAwareAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IServiceScopeFactory scopes)
 {
@@ -40,13 +40,27 @@ internal sealed class UpgradeAwareAuthenticationMiddleware(RequestDelegate next,
         var result = await AuthenticateInOwnScopeAsync(context);
         if (result is { Succeeded: true, Ticket: { } ticket })
         {
-            context.User = ticket.Principal;
-            var authentication = new UpgradeAuthentication(ticket.Principal, ticket.Properties.ExpiresUtc, ticket.AuthenticationScheme);
+            var member = MemberOnly(ticket.Principal);
+            context.User = member;
+            var authentication = new UpgradeAuthentication(member, ticket.Properties.ExpiresUtc, ticket.AuthenticationScheme);
             context.Features.Set<IHttpAuthenticationFeature>(authentication);
             context.Features.Set<IAuthenticateResultFeature>(authentication);
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// Who the connection is, and nothing else: a hub reads the member id (<see cref="CurrentUser.MemberId"/>, and
+    /// SignalR's user id); names and zones can change while it is open, so a hub that needs them reads them fresh.
+    /// </summary>
+    private static ClaimsPrincipal MemberOnly(ClaimsPrincipal principal)
+    {
+        var identity = principal.Identity as ClaimsIdentity;
+        var memberId = principal.FindFirst(AccountabilityClaims.MemberId);
+        return memberId is null || identity is null
+            ? principal
+            : new ClaimsPrincipal(new ClaimsIdentity([new Claim(memberId.Type, memberId.Value)], identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType));
     }
 
     private async Task<AuthenticateResult> AuthenticateInOwnScopeAsync(HttpContext context)
