@@ -550,4 +550,23 @@ internal sealed class FeedConnection(string id, Guid memberId, Action abort, Dat
 
     /// <summary>For <see cref="ConnectionState.Waiting"/>: the position the client has everything up to.</summary>
     public long LiveAfter { get; set; }
+
+    private long callWindowStart;
+    private int callsInWindow;
+
+    /// <summary>
+    /// Counts a hub call against the connection's budget of <paramref name="perMinute"/> a minute (fixed windows from
+    /// the first call); false when it is spent. A client's calls run one at a time, so no lock is needed.
+    /// </summary>
+    public bool TryCall(DateTimeOffset now, int perMinute)
+    {
+        var ticks = now.UtcTicks;
+        if (ticks - callWindowStart >= TimeSpan.TicksPerMinute)
+        {
+            callWindowStart = ticks;
+            callsInWindow = 0;
+        }
+
+        return ++callsInWindow <= perMinute;
+    }
 }

@@ -34,6 +34,12 @@ public sealed class RealTimeSettings
     /// <summary>Largest message a client may send (hub invocations here are a few dozen bytes).</summary>
     public long MaxReceiveMessageBytes { get; set; } = 4 * 1024;
 
+    /// <summary>
+    /// Hub calls one connection may make in a minute (<c>Resume</c>, <c>Join</c>); past that a call is refused until the
+    /// minute is over. A client calls a few times per connection; this only stops one that loops.
+    /// </summary>
+    public int MaxInvocationsPerMinute { get; set; } = 60;
+
     /// <summary>Events routed ahead of the one being sent (their read-model look-ups run in parallel; sends stay in order).</summary>
     public int RoutingLookahead { get; set; } = 64;
 }
