@@ -35,9 +35,11 @@ public sealed partial class EventStoreOptions
 
     /// <summary>
     /// How many folded stream states to keep in memory, so that a stream read again is folded only from the events
-    /// appended since (0 turns it off). Each entry holds one state: size it to the streams written often.
+    /// appended since (0 turns it off). Each entry holds one state: size it above the streams written often (a member
+    /// writing once a day touches their goal, member and group streams). Below that, least-recently-used eviction
+    /// drops each state just before it is needed again and every write reads its streams in full.
     /// </summary>
-    public int StreamStateCacheSize { get; set; } = 4096;
+    public int StreamStateCacheSize { get; set; } = 16_384;
 
     /// <summary>Stable names of event types, and upcasters for retired ones.</summary>
     public EventTypeRegistry Events { get; } = new();

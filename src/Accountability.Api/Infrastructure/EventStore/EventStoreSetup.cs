@@ -26,6 +26,7 @@ internal static class EventStoreSetup
         {
             options.ConnectionString = connectionString;
             options.Schema = settings["Schema"] ?? "es";
+            options.StreamStateCacheSize = settings.GetValue("StreamStateCacheSize", options.StreamStateCacheSize);
             options.Daemon.Enabled = settings.GetValue("Daemon:Enabled", true);
             options.Daemon.NodeName = settings["Daemon:NodeName"] ?? options.Daemon.NodeName;
             options.Daemon.PollInterval = settings.GetValue("Daemon:PollInterval", options.Daemon.PollInterval);
