@@ -18,6 +18,7 @@ const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const connections = [];
 let latencies = new Float64Array(1 << 20);
 let fromRecorded = new Float64Array(1 << 20);
+let receivedAt = new Float64Array(1 << 20);
 let deliveries = 0;
 let duplicates = 0;
 let closedEarly = 0;
@@ -41,10 +42,14 @@ function onCheckIn(state, message) {
     const biggerToo = new Float64Array(fromRecorded.length * 2);
     biggerToo.set(fromRecorded);
     fromRecorded = biggerToo;
+    const biggerStill = new Float64Array(receivedAt.length * 2);
+    biggerStill.set(receivedAt);
+    receivedAt = biggerStill;
   }
   // From the POST (the note), and from the moment the service decided the check-in (its recorded time), which
   // leaves out the HTTP request's own queueing and handling: append, relay and push only.
   latencies[deliveries] = received - Number(note.slice(2));
+  receivedAt[deliveries] = received;
   fromRecorded[deliveries++] = received - Date.parse(item.checkIn.at);
 }
 
@@ -77,6 +82,18 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** p99 of the deliveries received in each second since the first one: where in the run the tail is. */
+function bySecond(round) {
+  if (deliveries === 0) return [];
+  const first = receivedAt.slice(0, deliveries).reduce((a, b) => Math.min(a, b));
+  const buckets = [];
+  for (let i = 0; i < deliveries; i++) {
+    const s = Math.floor((receivedAt[i] - first) / 1000);
+    (buckets[s] ??= []).push(latencies[i]);
+  }
+  return Array.from(buckets, (b) => (b ? round(percentile(b.sort((x, y) => x - y), 99)) : null));
+}
+
 function report() {
   const sorted = latencies.slice(0, deliveries).sort();
   const recorded = fromRecorded.slice(0, deliveries).sort();
@@ -94,6 +111,7 @@ function report() {
     max_ms: round(sorted.length ? sorted[sorted.length - 1] : null),
     recorded_p50_ms: round(percentile(recorded, 50)),
     recorded_p99_ms: round(percentile(recorded, 99)),
+    p99_by_second: bySecond(round),
   });
 }
 

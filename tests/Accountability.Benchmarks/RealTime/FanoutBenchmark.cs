@@ -22,7 +22,9 @@ namespace Accountability.Benchmarks.RealTime;
 /// groups of 20; 500 check-ins a second posted over authenticated HTTP for 60 s (10,000 deliveries a second):
 /// latency from POST to delivery, deliveries a second, lost and duplicated deliveries. Before that, server memory
 /// per idle connection with 5,000 connections open.
-/// Options: <c>rate=500 seconds=60 groups=100 size=20 idle=5000</c>.
+/// Options: <c>rate=500 seconds=60 warmup=20 groups=100 size=20 idle=5000</c>: the measured seconds follow
+/// <c>warmup</c> seconds of the same load, unmeasured (their check-ins are marked so the clients do not count them),
+/// so that the service's code has reached its optimised tier, as in <c>checkin-http</c>.
 /// </summary>
 internal static class FanoutBenchmark
 {
@@ -35,6 +37,7 @@ internal static class FanoutBenchmark
         int Option(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var rate = Option("rate", 500);
         var seconds = Option("seconds", 60);
+        var warmUp = Option("warmup", 20);
         var groupCount = Option("groups", 100);
         var groupSize = Option("size", 20);
         var idle = Option("idle", 5000);
@@ -87,7 +90,7 @@ internal static class FanoutBenchmark
             await using var clients = await FeedLoadClient.StartAsync(hub, members.Select(m => m.Token).ToList(), resume: head);
             var connected = await clients.NextAsync("ready", TimeSpan.FromMinutes(5));
             Console.WriteLine($"fan-out: {connected.GetProperty("connected").GetInt32()} connections resumed in {connected.GetProperty("ms").GetInt32()} ms");
-            var posting = await PostAsync(http, members, rate, TimeSpan.FromSeconds(seconds));
+            var posting = await PostAsync(http, members, rate, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds));
             await Task.Delay(TimeSpan.FromSeconds(5));
             var report = await clients.ReportAsync();
 
@@ -99,6 +102,7 @@ internal static class FanoutBenchmark
                 GroupSize: groupSize,
                 TargetRate: rate,
                 Seconds: seconds,
+                WarmupSeconds: warmUp,
                 CheckInsAccepted: posting.Accepted,
                 CheckInsRefused: posting.Refused,
                 PostRate: Math.Round(posting.Accepted / posting.Elapsed.TotalSeconds, 1),
@@ -121,6 +125,10 @@ internal static class FanoutBenchmark
             Console.WriteLine($"fan-out: {delivered} of {expected} deliveries ({result.DeliveriesPerSecond}/s), lost {result.Lost}, duplicates {result.Duplicates}");
             Console.WriteLine($"fan-out: POST to delivery p50 {result.P50Ms} ms, p90 {result.P90Ms} ms, p99 {result.P99Ms} ms, max {result.MaxMs} ms");
             Console.WriteLine($"fan-out: recorded (decided by the service) to delivery p50 {result.RecordedToDeliveryP50Ms} ms, p99 {result.RecordedToDeliveryP99Ms} ms");
+            if (report.TryGetProperty("p99_by_second", out var bySecond))
+            {
+                Console.WriteLine($"fan-out: POST to delivery p99 by second of the run: {string.Join(' ', bySecond.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.Number ? s.GetDouble().ToString("F0", CultureInfo.InvariantCulture) : "-"))}");
+            }
             return result;
         }
         finally
@@ -140,6 +148,7 @@ internal static class FanoutBenchmark
         int GroupSize,
         int TargetRate,
         int Seconds,
+        int WarmupSeconds,
         long CheckInsAccepted,
         long CheckInsRefused,
         double PostRate,
@@ -185,17 +194,20 @@ internal static class FanoutBenchmark
     }
 
     /// <summary>
-    /// Posts check-ins at <paramref name="rate"/> a second, round the members, each carrying its send time in the
-    /// note (the load client measures from it). Posts whose time has come go out at once, whatever is in flight.
+    /// Posts check-ins at <paramref name="rate"/> a second, round the members, for the warm-up and then the measured
+    /// duration without a pause, each carrying its send time in the note (the load client measures from it; warm-up
+    /// notes start with <c>w:</c>, which it ignores). Posts whose time has come go out at once, whatever is in flight.
+    /// Counts and latencies are those of the measured posts.
     /// </summary>
-    private static async Task<Posting> PostAsync(HttpClient http, List<Member> members, int rate, TimeSpan duration)
+    private static async Task<Posting> PostAsync(HttpClient http, List<Member> members, int rate, TimeSpan warmUp, TimeSpan duration)
     {
         var accepted = 0L;
         var refused = 0L;
         var latencies = new List<double>();
         var inFlight = new List<Task>();
         var clock = Stopwatch.StartNew();
-        var total = (long)(rate * duration.TotalSeconds);
+        var firstMeasured = (long)(rate * warmUp.TotalSeconds);
+        var total = firstMeasured + (long)(rate * duration.TotalSeconds);
         for (long i = 0; i < total;)
         {
             var due = (long)(clock.Elapsed.TotalSeconds * rate);
@@ -203,13 +215,14 @@ internal static class FanoutBenchmark
             for (; i < Math.Min(due, total) && inFlight.Count(t => !t.IsCompleted) < MaxInFlight; i++)
             {
                 var member = members[(int)(i % members.Count)];
+                var measured = i >= firstMeasured;
                 inFlight.Add(Task.Run(async () =>
                 {
                     var sent = Stopwatch.GetTimestamp();
                     var at = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
                     using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/goals/{member.GoalId}/check-ins")
                     {
-                        Content = JsonContent.Create(new { checkInId = Guid.NewGuid(), done = true, note = "t:" + at.ToString("F3", CultureInfo.InvariantCulture), shareToFeed = true }),
+                        Content = JsonContent.Create(new { checkInId = Guid.NewGuid(), done = true, note = (measured ? "t:" : "w:") + at.ToString("F3", CultureInfo.InvariantCulture), shareToFeed = true }),
                     };
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", member.Token);
                     string? why;
@@ -224,6 +237,11 @@ internal static class FanoutBenchmark
                     }
 
                     var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    if (!measured)
+                    {
+                        return;
+                    }
+
                     lock (latencies)
                     {
                         latencies.Add(elapsed);
@@ -244,7 +262,7 @@ internal static class FanoutBenchmark
         }
 
         await Task.WhenAll(inFlight);
-        var elapsedTotal = clock.Elapsed;
+        var elapsedTotal = clock.Elapsed - warmUp;
         latencies.Sort();
         return new Posting(accepted, refused, elapsedTotal, Math.Round(latencies[(int)(latencies.Count * 0.99)], 1));
     }
