@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Accountability.Api.Features.Partners.Nudges;
 using Accountability.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static Accountability.Api.Tests.Features.Write.WriteSteps;
 
 namespace Accountability.Api.Tests.Features.Write;
@@ -134,6 +137,66 @@ public sealed class PartnerTests(ApiHost host) : IClassFixture<ApiHost>
         using var eleventh = await host.ClientFor(cohort.Coach).PostAsJsonAsync(url, new { });
         await ProblemAssert.IsProblemAsync(eleventh, HttpStatusCode.TooManyRequests, "urn:accountability:problem:nudge.receiver-budget-spent");
         Assert.True(eleventh.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task Nudges_sent_to_one_receiver_at_the_same_moment_never_pass_the_inbox_budget()
+    {
+        var cohort = await host.CreateCohortAsync(members: 4);
+        var receiver = cohort.Member(0);
+        foreach (var partner in cohort.Members.Skip(1))
+        {
+            await host.PairAsync(cohort, receiver, partner);
+        }
+
+        // Three partners and the coach, three nudges each left for this receiver, twelve at once: the inbox takes ten.
+        var url = $"api/v1/groups/{cohort.GroupId}/members/{receiver.Id}/nudges";
+        var senders = cohort.Members.Skip(1).Append(cohort.Coach).ToList();
+        var before = await EventsOfAsync(senders);
+        var responses = await Task.WhenAll(senders.SelectMany(s => Enumerable.Range(0, 3).Select(async _ =>
+        {
+            using var response = await host.ClientFor(s).PostAsJsonAsync(url, new { });
+            return response.StatusCode;
+        })));
+
+        Assert.Equal(10, responses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(2, responses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(10, await EventsOfAsync(senders) - before);
+    }
+
+    [Fact]
+    public async Task A_nudge_waits_while_another_nudge_to_the_same_receiver_is_being_decided_anywhere()
+    {
+        var cohort = await host.CreateCohortAsync(members: 2);
+        await host.PairAsync(cohort, cohort.Member(0), cohort.Member(1));
+        var url = $"api/v1/groups/{cohort.GroupId}/members/{cohort.Member(1).Id}/nudges";
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+
+        // What another process holds while it decides a nudge to this receiver.
+        var elsewhere = await InboxLock.TakeAsync(dataSource, cohort.Member(1).Id, CancellationToken.None);
+        var sending = host.ClientFor(cohort.Member(0)).PostAsJsonAsync(url, new { });
+        try
+        {
+            Assert.NotSame(sending, await Task.WhenAny(sending, Task.Delay(TimeSpan.FromMilliseconds(700))));
+        }
+        finally
+        {
+            await elsewhere.DisposeAsync();
+        }
+
+        using var sent = await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+    }
+
+    private async Task<long> EventsOfAsync(IEnumerable<TestMember> members)
+    {
+        var count = 0L;
+        foreach (var member in members)
+        {
+            count += await host.EventCountAsync(Member(member.Id));
+        }
+
+        return count;
     }
 
     [Fact]

@@ -42,6 +42,11 @@ internal sealed class SendNudgeHandler(EventWriter writer, RequestActor actor, N
     public async Task<(NudgeResponse Nudge, long Version)> Handle(SendNudge request, CancellationToken cancellationToken)
     {
         var me = actor.Current;
+
+        // The receiver's budget counts nudges from everyone, which no single stream holds: two senders deciding at
+        // once would each count the same inbox and both pass it. So nudges to one receiver are decided one at a
+        // time, in every process, until the nudge is written.
+        await using var inbox = await InboxLock.TakeAsync(dataSource, request.ReceiverId, cancellationToken);
         var written = await writer.WriteMemberAsync(me, new WriteOptions(nameof(SendNudge), ClientId: request.NudgeId),
             async (state, now) =>
             {
@@ -69,6 +74,57 @@ internal sealed class SendNudgeHandler(EventWriter writer, RequestActor actor, N
             .With(clock.StartsAt(today), NpgsqlDbType.TimestampTz);
         var received = (int)(await command.ExecuteScalarAsync(ct))!;
         return new ReceiverNudgeLoad(received, clock.StartsAt(today.AddDays(1)));
+    }
+}
+
+/// <summary>
+/// A PostgreSQL session advisory lock on one receiver's nudge inbox, held on a connection of its own while a nudge to
+/// them is decided and written. Released on dispose (and by the pool's reset if anything went wrong before).
+/// </summary>
+internal sealed class InboxLock : IAsyncDisposable
+{
+    private const string Key = "SELECT hashtextextended('accountability.nudge-inbox:' || $1::text, 0)";
+
+    private readonly NpgsqlConnection connection;
+    private readonly Guid receiverId;
+
+    private InboxLock(NpgsqlConnection connection, Guid receiverId)
+    {
+        this.connection = connection;
+        this.receiverId = receiverId;
+    }
+
+    public static async Task<InboxLock> TakeAsync(NpgsqlDataSource dataSource, Guid receiverId, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock(({Key}))", connection).With(receiverId, NpgsqlDbType.Uuid);
+            await command.ExecuteNonQueryAsync(ct);
+            return new InboxLock(connection, receiverId);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock(({Key}))", connection).With(receiverId, NpgsqlDbType.Uuid);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+        {
+            // The nudge is written; the lock goes with the session (a broken one ends it, the pool's reset unlocks a sound one).
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
     }
 }
 
