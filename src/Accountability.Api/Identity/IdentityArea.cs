@@ -49,9 +49,10 @@ public static class IdentityArea
 
         // Before AddDataProtection: its hosted service loads the key ring, which needs the schema this one creates.
         services.AddHostedService<AccountsStartup>();
-        services.AddDataProtection()
+        var keyProtection = configuration.GetSection(KeyProtectionSettings.Section).Get<KeyProtectionSettings>() ?? new KeyProtectionSettings();
+        keyProtection.Apply(services.AddDataProtection()
             .SetApplicationName("Accountability")
-            .PersistKeysToDbContext<AccountsDbContext>();
+            .PersistKeysToDbContext<AccountsDbContext>());
 
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokens>();
