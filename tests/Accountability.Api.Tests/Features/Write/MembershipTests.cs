@@ -109,11 +109,12 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
 
     private async Task ArrangeBusyGroupAsync()
     {
-        var cohort = await host.CreateCohortAsync(members: 5);
+        var cohort = await host.CreateCohortAsync(members: 6);
         var m = cohort.Members;
         var coach = host.ClientFor(cohort.Coach);
         var pairId = await host.PairAsync(cohort, m[0], m[1]);
         await host.PairAsync(cohort, m[2], m[3]);
+        await host.PairAsync(cohort, m[0], m[5]); // still paired at the end: the arrangement needs a current pair of its own
         await host.ClientFor(m[0]).DeleteAsync($"api/v1/groups/{cohort.GroupId}/pairs/{pairId}");
         await coach.PutAsync($"api/v1/groups/{cohort.GroupId}/co-coaches/{m[4].Id}", null);
         await coach.SendJsonAsync(HttpMethod.Patch, $"api/v1/groups/{cohort.GroupId}", new { name = "Renamed", graceMinutes = 90 });
