@@ -77,6 +77,7 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
     private readonly HashSet<Guid> triedPeople = [];
     private readonly Dictionary<Guid, Goal> goals = [];
     private readonly HashSet<Guid> changedGoals = [];
+    private readonly Dictionary<Guid, GoalSnapshot> storedGoals = [];
     private readonly HashSet<(Guid Group, Guid Member)> goalsLoadedFor = [];
     private readonly Dictionary<(Guid Goal, DateOnly Date), CheckInRow> checkIns = [];
     private readonly Dictionary<(Guid Group, Guid Member), RosterRow> roster = [];
@@ -101,6 +102,8 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
         {
             Fold(e);
         }
+
+        StoreChangedGoals();
 
         // Who is recomputed: members whose figures an event changed and who are still active in the group.
         await EnsureLoadedAsync(memberTriggers.Keys.ToList(), ct);
@@ -248,6 +251,21 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
             case KudosGiven x:
                 Interaction(x.GroupId, x.GiverId, x.ItemAuthorId, x.GivenAt);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Turns each goal this page folded into its stored form and back, once: every goal computed from then on is the
+    /// one a row holds (ticks, no notes), whether it was folded here, loaded or kept from the previous page, so live
+    /// pages and a rebuild compute the same figures.
+    /// </summary>
+    private void StoreChangedGoals()
+    {
+        foreach (var id in changedGoals)
+        {
+            var stored = GoalSnapshot.From(goals[id]);
+            storedGoals[id] = stored;
+            goals[id] = stored.ToGoal();
         }
     }
 
@@ -481,9 +499,7 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
     {
         var group = groups[groupId];
         var row = Row(groupId, memberId);
-        var memberGoals = goalsByMember[(groupId, memberId)]
-            .Select(g => GoalSnapshot.From(g).ToGoal())
-            .ToList();
+        var memberGoals = goalsByMember[(groupId, memberId)].ToList();
         return new MemberInputs(group, group.MembershipOf(memberId)!, people.GetValueOrDefault(memberId), memberGoals, row.AnsweredStuck);
     }
 
@@ -850,7 +866,7 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
         command.Add(list.Select(g => g.Title).ToArray());
         command.Add(list.Select(g => (short)g.Status).ToArray());
         command.Add(list.Select(g => (short)g.Visibility).ToArray());
-        command.AddJsonArray(list.Select(g => GoalSnapshot.From(g).ToJson()).ToArray());
+        command.AddJsonArray(list.Select(g => storedGoals[g.Id].ToJson()).ToArray());
     }
 
     private void WriteCheckIns()
