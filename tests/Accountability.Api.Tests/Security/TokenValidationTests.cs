@@ -72,6 +72,26 @@ public sealed class TokenValidationTests(ProbeHubHost host) : IClassFixture<Prob
     }
 
     [Fact]
+    public async Task An_ordinary_request_asking_to_upgrade_is_authenticated_with_the_whole_member()
+    {
+        // Only hub upgrades keep a member-id-only principal: a logout sent with upgrade headers still ends its session.
+        var member = await host.RegisterAsync();
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port);
+            var stream = tcp.GetStream();
+            var request = $"POST /api/v1/account/logout HTTP/1.1\r\nHost: {host.BaseAddress.Authority}\r\nAuthorization: Bearer {member.AccessToken}\r\n" +
+                "Connection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 0\r\n\r\n";
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+            using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+            Assert.StartsWith("HTTP/1.1 204", await reader.ReadLineAsync(), StringComparison.Ordinal);
+        }
+
+        using var after = await host.ClientFor(member).GetAsync(Protected);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_in_the_query_string_is_ignored_outside_hub_paths()
     {
         var member = await host.RegisterAsync();

@@ -21,7 +21,7 @@ internal static class UpgradeAwareAuthentication
 
 /// <summary>
 /// The pipeline's authentication step. Ordinary requests go through the framework's
-/// <see cref="AuthenticationMiddleware"/>. An upgrade request (a hub's WebSocket) lives as long as its connection,
+/// <see cref="AuthenticationMiddleware"/>. An upgrade request to a hub (its WebSocket) lives as long as its connection,
 /// and everything its authentication builds would live as long: the handlers and their cached results, tickets,
 /// properties and the request's scoped services. So it is authenticated in a service scope of its own that ends at
 /// once, and the request keeps only the member id and the token's expiry (<see cref="UpgradeAuthentication"/>).
@@ -32,6 +32,7 @@ internal sealed class UpgradeAwareAuthenticationMiddleware(RequestDelegate next,
 
     public Task InvokeAsync(HttpContext context) =>
         context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+        && context.Request.Path.StartsWithSegments(BearerTokenReader.HubPathPrefix)
             ? AuthenticateUpgradeAsync(context)
             : ordinary.Invoke(context);
 
