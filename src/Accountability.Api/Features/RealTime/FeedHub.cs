@@ -34,11 +34,6 @@ internal sealed class FeedHub(
 
     public override async Task OnConnectedAsync()
     {
-        if (Context.GetHttpContext() is { } request)
-        {
-            UpgradedRequest.ForgetHeaders(request);
-        }
-
         var memberId = CurrentUser.From(Context.User).MemberId;
         var ct = Context.ConnectionAborted;
 

@@ -22,6 +22,7 @@ public static class RealTimeArea
         services.AddSingleton<FeedRouter>();
         services.AddSingleton<FeedCatchUp>();
         services.AddSingleton<FeedConnections>();
+        services.AddSingleton<UpgradedRequest>();
         services.AddSingleton<HubCallBudget>();
         services.AddSingleton<LeaderboardNotices>();
         services.AddHostedService<FeedRelay>();
@@ -36,6 +37,7 @@ public static class RealTimeArea
                 options.ClientTimeoutInterval = TimeSpan.FromSeconds(30);
                 options.HandshakeTimeout = TimeSpan.FromSeconds(10);
                 options.MaximumParallelInvocationsPerClient = 1;
+                options.AddFilter<UpgradedRequest>();
                 options.AddFilter<HubCallBudget>();
             })
             .AddJsonProtocol();

@@ -117,14 +117,7 @@ public sealed class PartnerTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task A_receivers_inbox_takes_ten_nudges_a_day_from_everyone()
     {
-        var cohort = await host.CreateCohortAsync(members: 4);
-        var receiver = cohort.Member(0);
-        foreach (var partner in cohort.Members.Skip(1))
-        {
-            await host.PairAsync(cohort, receiver, partner);
-        }
-
-        var url = $"api/v1/groups/{cohort.GroupId}/members/{receiver.Id}/nudges";
+        var (cohort, url) = await ReceiverWithThreePartnersAsync();
         foreach (var partner in cohort.Members.Skip(1))
         {
             for (var i = 0; i < 3; i++)
@@ -142,15 +135,8 @@ public sealed class PartnerTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task Nudges_sent_to_one_receiver_at_the_same_moment_never_pass_the_inbox_budget()
     {
-        var cohort = await host.CreateCohortAsync(members: 4);
-        var receiver = cohort.Member(0);
-        foreach (var partner in cohort.Members.Skip(1))
-        {
-            await host.PairAsync(cohort, receiver, partner);
-        }
-
         // Three partners and the coach, three nudges each left for this receiver, twelve at once: the inbox takes ten.
-        var url = $"api/v1/groups/{cohort.GroupId}/members/{receiver.Id}/nudges";
+        var (cohort, url) = await ReceiverWithThreePartnersAsync();
         var senders = cohort.Members.Skip(1).Append(cohort.Coach).ToList();
         var before = await EventsOfAsync(senders);
         var responses = await Task.WhenAll(senders.SelectMany(s => Enumerable.Range(0, 3).Select(async _ =>
@@ -186,6 +172,19 @@ public sealed class PartnerTests(ApiHost host) : IClassFixture<ApiHost>
 
         using var sent = await sending.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+    }
+
+    /// <summary>A cohort whose first member is paired with the three others, and the URL that nudges that member.</summary>
+    private async Task<(Cohort Cohort, string NudgeUrl)> ReceiverWithThreePartnersAsync()
+    {
+        var cohort = await host.CreateCohortAsync(members: 4);
+        var receiver = cohort.Member(0);
+        foreach (var partner in cohort.Members.Skip(1))
+        {
+            await host.PairAsync(cohort, receiver, partner);
+        }
+
+        return (cohort, $"api/v1/groups/{cohort.GroupId}/members/{receiver.Id}/nudges");
     }
 
     private async Task<long> EventsOfAsync(IEnumerable<TestMember> members)
