@@ -62,6 +62,30 @@ public sealed class SubscriptionAndStartupTests
     }
 
     [Fact]
+    public async Task An_async_projection_page_commits_without_waiting_for_the_disk_while_an_append_waits()
+    {
+        // The test server runs with synchronous commits off; this database asks for them, as production does.
+        var database = await TestStore.NewDatabaseAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"ALTER DATABASE \"{connection.Database}\" SET synchronous_commit = on", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await TestStore.StartAsync(database, o => o
+            .AddProjection<AsyncCommitModes>(ProjectionLifecycle.Async)
+            .AddProjection<InlineCommitModes>(ProjectionLifecycle.Inline));
+        await store.Store.AppendAsync("notes-1", ExpectedVersion.Any, [new EventData(new Noted("a")), new EventData(new Noted("b"))]);
+        await store.Store.AppendAsync("notes-2", ExpectedVersion.Any, [new EventData(new Noted("c"))]);
+        await store.Admin.WaitForNonStaleAsync(TimeSpan.FromSeconds(30));
+
+        // The page's rows and its checkpoint are lost or kept together, and a lost page is applied again from the log.
+        Assert.Equal(["off", "off", "off"], await store.RowsAsync("SELECT mode FROM public.async_commit_modes ORDER BY seq"));
+        Assert.Equal(["on", "on", "on"], await store.RowsAsync("SELECT mode FROM public.inline_commit_modes ORDER BY seq"));
+    }
+
+    [Fact]
     public async Task Several_processes_starting_at_once_on_an_empty_database_all_come_up_with_one_schema()
     {
         var database = await TestStore.NewDatabaseAsync();

@@ -71,6 +71,13 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
     /// <summary>True while the projection is being rebuilt from the start of the log.</summary>
     public bool IsRebuild { get; } = isRebuild;
 
+    /// <summary>
+    /// Whether the transaction commits without waiting for its WAL to reach the disk: true for an async projection's
+    /// page, whose rows and checkpoint are one unit derived from the log, so a commit lost in a server crash is
+    /// applied again from the older checkpoint. Never for an append, whose 201 promises the events are durable.
+    /// </summary>
+    internal bool AsynchronousCommit { get; init; }
+
     /// <summary>A command to run now, in the projection's transaction (for reads, or writes whose result is needed).</summary>
     public NpgsqlCommand CreateCommand(string sql) => new(sql, Connection, Transaction);
 
@@ -118,6 +125,11 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
     internal async Task<int> FlushWithAsync(NpgsqlBatchCommand last, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(Connection, Transaction);
+        if (AsynchronousCommit)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+        }
+
         foreach (var command in queued)
         {
             batch.BatchCommands.Add(command);

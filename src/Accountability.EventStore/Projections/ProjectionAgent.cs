@@ -96,7 +96,7 @@ internal sealed partial class ProjectionAgent(
             }
         }
 
-        var context = new ProjectionContext(connection, transaction, rebuilding, from, to);
+        var context = new ProjectionContext(connection, transaction, rebuilding, from, to) { AsynchronousCommit = consumer.Projection is not null };
         if (readable.Count > 0)
         {
             await consumer.ApplyAsync(context, readable, ct).ConfigureAwait(false);

@@ -140,3 +140,28 @@ public sealed class PickyProjection : IProjection
         }
     }
 }
+
+/// <summary>Records, for every note, the <c>synchronous_commit</c> setting in force when its transaction commits.</summary>
+public abstract class CommitModeProjection(string name, string table) : IProjection
+{
+    public string Name => name;
+
+    public IReadOnlyCollection<Type> EventTypes => [typeof(Noted)];
+
+    public IReadOnlyList<string> Schema => [$"CREATE TABLE IF NOT EXISTS {table} (seq bigint PRIMARY KEY, mode text NOT NULL)"];
+
+    public IReadOnlyList<string> Tables => [table];
+
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(events);
+        var command = context.Enqueue($"INSERT INTO {table} (seq, mode) SELECT s, current_setting('synchronous_commit') FROM unnest($1::bigint[]) AS s ON CONFLICT DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Sequence).ToArray() });
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class AsyncCommitModes() : CommitModeProjection("async-commit-modes", "public.async_commit_modes");
+
+public sealed class InlineCommitModes() : CommitModeProjection("inline-commit-modes", "public.inline_commit_modes");

@@ -4,6 +4,7 @@ using Accountability.Domain.Members;
 using Accountability.EventStore;
 using Accountability.EventStore.Projections;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Accountability.Api.Features.Progress.ReadModel;
 
@@ -857,7 +858,7 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
         var command = context.Enqueue(
             $"""
             INSERT INTO {CohortTables.Goals} (goal_id, group_id, member_id, title, status, visibility, state)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::smallint[], $7::jsonb[])
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::smallint[], $7::json[])
             ON CONFLICT (goal_id) DO UPDATE SET title = excluded.title, status = excluded.status, visibility = excluded.visibility, state = excluded.state
             """);
         command.Add(list.Select(g => g.Id).ToArray());
@@ -866,7 +867,7 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
         command.Add(list.Select(g => g.Title).ToArray());
         command.Add(list.Select(g => (short)g.Status).ToArray());
         command.Add(list.Select(g => (short)g.Visibility).ToArray());
-        command.AddJsonArray(list.Select(g => storedGoals[g.Id].ToJson()).ToArray());
+        command.AddJsonArray(list.Select(g => storedGoals[g.Id].ToJson()).ToArray(), NpgsqlDbType.Json);
     }
 
     private void WriteCheckIns()

@@ -12,8 +12,8 @@ internal static class ReadModelSql
     public static void Add<T>(this NpgsqlCommand command, T value) =>
         command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
 
-    public static void AddJsonArray(this NpgsqlBatchCommand command, string[] values) =>
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+    public static void AddJsonArray(this NpgsqlBatchCommand command, string[] values, NpgsqlDbType type = NpgsqlDbType.Jsonb) =>
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | type });
 
     public static void AddJsonArray(this NpgsqlCommand command, string[] values) =>
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });

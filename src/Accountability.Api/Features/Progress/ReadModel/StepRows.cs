@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Accountability.Domain.CoachViews;
 using Accountability.Domain.Leaderboards;
 using Accountability.Domain.Progress;
@@ -67,7 +68,7 @@ internal static class StepRows
         command.Parameters.Add(new NpgsqlParameter<TimeSpan?[]> { TypedValue = figures.Select(f => f.Queue.UsualGap).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Interval });
         command.AddInstants(figures.Select(f => f.Queue.OpenStuckSince));
         command.Add(figures.Select(f => f.Queue.OpenStuckCheckInId).ToArray());
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = figures.Select(f => ReadModelJson.Serialize(f.Goals)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = figures.Select(f => JsonSerializer.Serialize(f.Goals, GoalFiguresJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
     }
 
     public static string InsertMemberStepsSql =>
@@ -116,7 +117,7 @@ internal static class StepRows
         i++;
         var stuckSince = reader.GetNullableInstant(i++);
         var stuckCheckIn = reader.GetNullableGuid(i++);
-        var goals = withGoals ? ReadModelJson.Deserialize<List<GoalFigures>>(reader.GetString(i)) : [];
+        var goals = withGoals ? JsonSerializer.Deserialize<List<GoalFigures>>(reader.GetString(i), GoalFiguresJson.Options) ?? [] : [];
         var queue = new CoachQueueMember(memberId, queuePaused, joinedAt, missed, queueLast7, baseline, queueLastCheckInAt, usualGap, stuckSince, stuckCheckIn);
         return new MemberFigures(today, paused, lastCheckInAt, last7, last14, last28, goals, boards, queue);
     }
