@@ -59,7 +59,7 @@ internal static class StepRows
 
         command.Add(figures.Select(f => f.Queue.IsPaused).ToArray());
         command.AddInstants(figures.Select(f => f.Queue.JoinedAt));
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = figures.Select(f => ReadModelJson.Serialize(f.Queue.RecentlyMissed)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        command.AddJsonArray(figures.Select(f => ReadModelJson.Serialize(f.Queue.RecentlyMissed)).ToArray(), NpgsqlDbType.Json);
         command.Add(figures.Select(f => f.Queue.Last7.Done).ToArray());
         command.Add(figures.Select(f => f.Queue.Last7.Due).ToArray());
         command.Add(figures.Select(f => f.Queue.Baseline28.Done).ToArray());
@@ -68,7 +68,7 @@ internal static class StepRows
         command.Parameters.Add(new NpgsqlParameter<TimeSpan?[]> { TypedValue = figures.Select(f => f.Queue.UsualGap).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Interval });
         command.AddInstants(figures.Select(f => f.Queue.OpenStuckSince));
         command.Add(figures.Select(f => f.Queue.OpenStuckCheckInId).ToArray());
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = figures.Select(f => JsonSerializer.Serialize(f.Goals, GoalFiguresJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        command.AddJsonArray(figures.Select(f => JsonSerializer.Serialize(f.Goals, GoalFiguresJson.Options)).ToArray(), NpgsqlDbType.Json);
     }
 
     public static string InsertMemberStepsSql =>
