@@ -88,7 +88,7 @@ public sealed class DaemonOptions
     {
         get;
         set => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The batch size must be at least 1.");
-    } = 500;
+    } = 5000;
 
     /// <summary>Page size while a projection rebuilds.</summary>
     public int RebuildBatchSize { get; set; } = 5000;
@@ -104,6 +104,18 @@ public sealed class DaemonOptions
         get;
         set => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The batch window cannot be negative.");
     } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Longest time a caught-up projection gathers events before it applies them. A projection's window grows with
+    /// the time its last page took (twenty times that, so that it applies pages at most a twentieth of the time), from
+    /// <see cref="BatchWindow"/> up to this: a busy machine gets fewer, larger pages, in which a goal or member
+    /// changed many times is written once; a quiet one keeps its read models within <see cref="BatchWindow"/>.
+    /// </summary>
+    public TimeSpan MaxBatchWindow
+    {
+        get;
+        set => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The largest batch window cannot be negative.");
+    } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait between two looks at the log when no notification arrives.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

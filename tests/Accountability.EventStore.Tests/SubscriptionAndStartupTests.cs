@@ -119,7 +119,7 @@ public sealed class DaemonOptionsTests
         var options = new DaemonOptions();
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => options.BatchSize = size);
         Assert.Contains("at least 1", error.Message, StringComparison.Ordinal);
-        Assert.Equal(500, options.BatchSize);
+        Assert.Equal(5000, options.BatchSize);
     }
 
     [Fact]
@@ -130,5 +130,21 @@ public sealed class DaemonOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.BatchWindow);
         options.BatchWindow = TimeSpan.Zero;
         Assert.Equal(TimeSpan.Zero, options.BatchWindow);
+    }
+
+    [Fact]
+    public void A_caught_up_projection_gathers_twenty_times_as_long_as_its_last_page_took_within_the_two_windows()
+    {
+        var options = new DaemonOptions();
+        Assert.Equal(TimeSpan.FromSeconds(1), options.MaxBatchWindow);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), ProjectionAgent.Window(options, TimeSpan.FromMilliseconds(2)));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), ProjectionAgent.Window(options, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(TimeSpan.FromSeconds(1), ProjectionAgent.Window(options, TimeSpan.FromMilliseconds(80)));
+
+        // A largest window below the smallest leaves the smallest in force; a negative one is refused.
+        options.MaxBatchWindow = TimeSpan.Zero;
+        Assert.Equal(TimeSpan.FromMilliseconds(100), ProjectionAgent.Window(options, TimeSpan.FromMilliseconds(20)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxBatchWindow = TimeSpan.FromMilliseconds(-1));
+        Assert.Equal(TimeSpan.Zero, options.MaxBatchWindow);
     }
 }

@@ -31,7 +31,8 @@ internal sealed partial class ProjectionAgent(
             {
                 if (!await StepAsync(ct).ConfigureAwait(false))
                 {
-                    await EventLogSignal.WaitForNextPageAsync(pulse, options.Daemon.PollInterval, started, options.Daemon.BatchWindow, ct).ConfigureAwait(false);
+                    var window = Window(options.Daemon, Stopwatch.GetElapsedTime(started));
+                    await EventLogSignal.WaitForNextPageAsync(pulse, options.Daemon.PollInterval, started, window, ct).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -50,6 +51,18 @@ internal sealed partial class ProjectionAgent(
                 await DelayAsync(options.Daemon.RetryDelay, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// How long, from the start of one read, a caught-up runner gathers events before the next, after a page that
+    /// took <paramref name="busy"/>: twenty times that, so that it applies pages at most a twentieth of the time, within
+    /// <see cref="DaemonOptions.BatchWindow"/> and <see cref="DaemonOptions.MaxBatchWindow"/>.
+    /// </summary>
+    internal static TimeSpan Window(DaemonOptions daemon, TimeSpan busy)
+    {
+        var paced = busy * 20;
+        var longest = daemon.MaxBatchWindow > daemon.BatchWindow ? daemon.MaxBatchWindow : daemon.BatchWindow;
+        return paced < daemon.BatchWindow ? daemon.BatchWindow : paced > longest ? longest : paced;
     }
 
     /// <summary>Processes one page; true when it was full (more are waiting), false when it reached the head of the log.</summary>

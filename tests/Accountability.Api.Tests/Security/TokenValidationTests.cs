@@ -1,6 +1,12 @@
 using System.Net;
 using Accountability.Api.Infrastructure.Http.Problems;
+using Accountability.Api.Identity.Authentication;
+using Accountability.Api.Identity.Tokens;
 using Accountability.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Accountability.Api.Tests.Security;
 
@@ -33,6 +39,38 @@ public sealed class TokenValidationTests(ProbeHubHost host) : IClassFixture<Prob
         var member = await host.RegisterAsync();
         using var response = await host.CreateClient(await tokens.ValidTokenAsync(member)).GetAsync(Protected);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_validated_once_is_trusted_until_it_expires_and_no_longer()
+    {
+        var member = await host.RegisterAsync();
+        var descriptor = await tokens.ValidAsync(member);
+        descriptor.Expires = DateTime.UtcNow.AddSeconds(2);
+        var token = TestTokens.Create(descriptor);
+        var options = host.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(BearerAuthentication.LocalScheme);
+        var parameters = options.TokenValidationParameters.Clone();
+        parameters.IssuerSigningKeys = (await host.Services.GetRequiredService<SigningKeys>().GetConfigurationAsync(default)).SigningKeys;
+        parameters.ClockSkew = TimeSpan.Zero;
+        var validated = new ValidatedTokens(TimeProvider.System);
+
+        var first = await validated.ValidateTokenAsync(token, parameters);
+        var second = await validated.ValidateTokenAsync(token, parameters);
+        Assert.True(first.IsValid && second.IsValid);
+        Assert.Equal(1, validated.Count);
+        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+        Assert.Equal(first.ClaimsIdentity.FindFirst("sid")!.Value, second.ClaimsIdentity.FindFirst("sid")!.Value);
+
+        // Another string (its signature changed) is validated on its own and refused.
+        Assert.False((await validated.ValidateTokenAsync(TestTokens.TamperedSignature(token), parameters)).IsValid);
+        Assert.Equal(1, validated.Count);
+
+        // Past its expiry the token is validated again, and refused.
+        await Task.Delay(descriptor.Expires.Value - DateTime.UtcNow + TimeSpan.FromMilliseconds(100));
+        var late = await validated.ValidateTokenAsync(token, parameters);
+        Assert.False(late.IsValid);
+        Assert.IsType<SecurityTokenExpiredException>(late.Exception);
+        Assert.Equal(0, validated.Count);
     }
 
     [Theory]

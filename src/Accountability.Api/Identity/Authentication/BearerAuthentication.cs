@@ -9,7 +9,8 @@ namespace Accountability.Api.Identity.Authentication;
 
 /// <summary>
 /// Bearer authentication: one policy scheme that looks at the token's issuer and forwards to the local scheme
-/// (tokens this service issued, keys from <see cref="SigningKeys"/>) or to the external authority's scheme
+/// (tokens this service issued, keys from <see cref="SigningKeys"/>, each token validated once by
+/// <see cref="ValidatedTokens"/>) or to the external authority's scheme
 /// (discovery and JWKS from its <c>Authority</c>). Either way the validated principal is rebuilt from the
 /// database as the same member principal, so authorization afterwards cannot tell them apart.
 /// </summary>
@@ -49,8 +50,14 @@ public static class BearerAuthentication
                     OnTokenValidated = OnLocalTokenValidatedAsync,
                 };
             });
+        services.AddSingleton<ValidatedTokens>();
         services.AddOptions<JwtBearerOptions>(LocalScheme)
-            .Configure<SigningKeys>((options, keys) => options.ConfigurationManager = keys);
+            .Configure<SigningKeys, ValidatedTokens>((options, keys, tokens) =>
+            {
+                options.ConfigurationManager = keys;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(tokens);
+            });
 
         if (external.IsConfigured)
         {

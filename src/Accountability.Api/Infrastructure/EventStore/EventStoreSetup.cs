@@ -32,6 +32,7 @@ internal static class EventStoreSetup
             options.Daemon.PollInterval = settings.GetValue("Daemon:PollInterval", options.Daemon.PollInterval);
             options.Daemon.BatchWindow = settings.GetValue("Daemon:BatchWindow", options.Daemon.BatchWindow);
             options.Daemon.BatchSize = settings.GetValue("Daemon:BatchSize", options.Daemon.BatchSize);
+            options.Daemon.MaxBatchWindow = settings.GetValue("Daemon:MaxBatchWindow", options.Daemon.MaxBatchWindow);
             options.Daemon.LeadershipInterval = settings.GetValue("Daemon:LeadershipInterval", options.Daemon.LeadershipInterval);
             foreach (var (name, type) in DomainEvents.All)
             {

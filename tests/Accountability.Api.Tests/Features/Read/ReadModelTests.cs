@@ -84,6 +84,36 @@ public sealed class ReadModelTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(0, beyond);
     }
 
+    [Fact]
+    public async Task An_amendment_of_the_note_alone_rewrites_the_check_in_row_and_leaves_the_goal_and_the_steps_as_they_were()
+    {
+        var cohort = await host.CohortAsync(members: 1);
+        var member = cohort.Member(0);
+        var goal = await host.SetGoalAsync(member, cohort.GroupId);
+        var url = $"/api/v1/goals/{goal}/check-ins";
+        await host.PostJsonAsync(member, url, new { checkInId = Guid.NewGuid(), done = true, note = "5 km", mood = 4 }, HttpStatusCode.Created);
+        await host.SettleAsync();
+        var posted = await FiguresOfAsync(cohort.GroupId, member.Id, goal);
+
+        await host.PostJsonAsync(member, url, new { checkInId = Guid.NewGuid(), done = true, note = "5 km, and it rained", mood = 4 }, HttpStatusCode.OK);
+        await host.SettleAsync();
+        Assert.Equal(posted, await FiguresOfAsync(cohort.GroupId, member.Id, goal));
+        Assert.Equal("5 km, and it rained", await host.ScalarAsync<string>($"SELECT note FROM {CohortTables.CheckIns} WHERE goal_id = $1", goal));
+
+        // Anything the figures read (here the mood) makes the goal and the member's steps move on.
+        await host.PostJsonAsync(member, url, new { checkInId = Guid.NewGuid(), done = true, note = "5 km, and it rained", mood = 2 }, HttpStatusCode.OK);
+        await host.SettleAsync();
+        var moved = await FiguresOfAsync(cohort.GroupId, member.Id, goal);
+        Assert.NotEqual(posted.Goal, moved.Goal);
+        Assert.NotEqual(posted.Steps, moved.Steps);
+    }
+
+    /// <summary>A goal's stored state, and its member's steps and roster row, as text.</summary>
+    private async Task<(string Goal, string Steps, string Member)> FiguresOfAsync(Guid groupId, Guid memberId, Guid goalId) =>
+        ((await host.ScalarAsync<string>($"SELECT t::text FROM {CohortTables.Goals} t WHERE goal_id = $1", goalId))!,
+         (await host.ScalarAsync<string>($"SELECT string_agg(t::text, E'\\n' ORDER BY valid_from) FROM {CohortTables.MemberSteps} t WHERE group_id = $1 AND member_id = $2", groupId, memberId))!,
+         (await host.ScalarAsync<string>($"SELECT t::text FROM {CohortTables.Members} t WHERE group_id = $1 AND member_id = $2", groupId, memberId))!);
+
     /// <summary>A cohort with history in every read model: goals of every visibility, misses, amendments, stuck, pauses, pairs, comments, kudos, reports, hides, nudges.</summary>
     private async Task<Cohort> ArrangeAsync()
     {
@@ -92,6 +122,7 @@ public sealed class ReadModelTests(ApiHost host) : IClassFixture<ApiHost>
         var goalA = await host.GoalSinceAsync(a, cohort.GroupId, 12);
         await host.CheckInsAsync(a, cohort.GroupId, goalA, 12, 11, 10, 8, 7, 6, 5, 4, 3, 2, 1);
         await host.AppendAsync(WriteSteps.Goal(goalA), new CheckInAmended(Guid.NewGuid(), goalA, cohort.GroupId, a.Id, ReadSteps.DaysAgo(2), false, null, "Actually not", [], 2, true, true, ReadSteps.Evening(ReadSteps.DaysAgo(1)), ReadSteps.Zone, ReadSteps.DaysAgo(1)));
+        await host.AppendAsync(WriteSteps.Goal(goalA), new CheckInAmended(Guid.NewGuid(), goalA, cohort.GroupId, a.Id, ReadSteps.DaysAgo(3), true, null, "A note alone", [], 4, false, true, ReadSteps.Evening(ReadSteps.DaysAgo(2)), ReadSteps.Zone, ReadSteps.DaysAgo(2)));
         var goalB = await host.GoalSinceAsync(b, cohort.GroupId, 9, GoalVisibility.PartnersAndCoach, cadence: Cadence.TimesAWeek(3));
         await host.CheckInsAsync(b, cohort.GroupId, goalB, 9, 7, 5, 3, 1);
         var goalC = await host.GoalSinceAsync(c, cohort.GroupId, 8);

@@ -220,7 +220,7 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
 
                 break;
             case CheckInAmended x:
-                if (FoldGoal(x, at))
+                if (KeepsFigures(x) || FoldGoal(x, at))
                 {
                     var existing = checkIns.GetValueOrDefault((x.GoalId, x.Date));
                     checkIns[(x.GoalId, x.Date)] = new CheckInRow(
@@ -325,6 +325,20 @@ internal sealed class CohortPage(ProjectionContext context, CohortMemory memory)
         Trigger(next.GroupId, next.MemberId, at);
         return true;
     }
+
+    /// <summary>
+    /// Whether an amendment leaves every figure as it was: it keeps what the calculations read of the check-in in force
+    /// (done, value, mood, shared; and neither version is stuck, since a stuck request counts from its version's
+    /// instant), so only its note or answers differ. Such an amendment changes only the check-in's row: the goal, its
+    /// stored form and its member's steps stay as they are. Decided per event from the goal's state, so live pages and
+    /// a rebuild agree whatever their boundaries.
+    /// </summary>
+    private bool KeepsFigures(CheckInAmended x) =>
+        !x.Stuck
+        && goals.TryGetValue(x.GoalId, out var goal)
+        && goal.CheckIns.TryGetValue(x.Date, out var checkIn)
+        && checkIn.Current.Content is { Stuck: false } current
+        && current.Done == x.Done && current.Value == x.Value && current.Mood == x.Mood && current.ShareToFeed == x.ShareToFeed;
 
     private void FoldPerson(object @event, DateTimeOffset at)
     {
