@@ -18,9 +18,10 @@ namespace Accountability.Benchmarks.Api;
 /// them (once the read models have caught up); the ratio is taken against the mean of the two.
 /// </summary>
 /// <remarks>
-/// Options: <c>seconds=10 warmup=10 concurrency=32 groups=32 members=10 goals=3 daemon=1 trace=0</c> (measured
+/// Options: <c>seconds=10 warmup=30 concurrency=32 groups=32 members=10 goals=3 daemon=1 trace=0</c> (measured
 /// seconds after <c>warmup</c> seconds of the same load, unmeasured, for both the baseline and the check-ins, so that
-/// the service's code has reached its optimised tier; members per worker, goals per member). By default each worker's members are in a group
+/// the service's code has reached its optimised tier: the tiered JIT was measured still compiling 20 s into the load
+/// and done by its 25th second; members per worker, goals per member). By default each worker's members are in a group
 /// of their own, as concurrent check-ins come from many groups in production; <c>groups=1</c> puts them all in one
 /// group (its milestone count and its stream are then shared by every post). <c>trace=1</c> also counts the database
 /// commands this process runs while posting (Npgsql's activity source), per check-in and by statement: with
@@ -32,7 +33,7 @@ internal static class CheckInHttpBenchmark
     {
         var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
         var seconds = options.GetValueOrDefault("seconds", 10);
-        var warmUp = TimeSpan.FromSeconds(options.GetValueOrDefault("warmup", 10));
+        var warmUp = TimeSpan.FromSeconds(options.GetValueOrDefault("warmup", 30));
         var concurrency = options.GetValueOrDefault("concurrency", 32);
         var goalsPerMember = options.GetValueOrDefault("goals", 3);
         var membersPerWorker = options.GetValueOrDefault("members", 10);
