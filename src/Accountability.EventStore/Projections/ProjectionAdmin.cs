@@ -26,6 +26,9 @@ public interface IProjectionAdmin
 
     /// <summary>Events a consumer could not process, newest first.</summary>
     Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string consumer, int max = 100, CancellationToken ct = default);
+
+    /// <summary>The sequence a projection or subscription has processed the log up to (0 before its first page).</summary>
+    Task<long> GetPositionAsync(string name, CancellationToken ct = default);
 }
 
 public sealed record ProjectionStatus(
@@ -260,6 +263,13 @@ internal sealed class ProjectionAdmin(
         }
 
         return behind;
+    }
+
+    public async Task<long> GetPositionAsync(string name, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT coalesce(max(position), 0) FROM {s}.checkpoints WHERE name = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     private async Task<long> ReadMarkAsync(CancellationToken ct)

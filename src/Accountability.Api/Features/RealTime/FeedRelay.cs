@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Accountability.Api.Features.Progress.ReadModel;
 using Accountability.EventStore;
+using Accountability.EventStore.Projections;
 using Accountability.EventStore.Reading;
 using Npgsql;
 
@@ -21,6 +23,7 @@ internal sealed partial class FeedRelay(
     FeedRouter router,
     FeedConnections connections,
     LeaderboardNotices leaderboards,
+    IProjectionAdmin projections,
     RealTimeSettings settings,
     EventStoreOptions storeOptions,
     ILogger<FeedRelay> logger) : BackgroundService
@@ -151,9 +154,23 @@ internal sealed partial class FeedRelay(
             while (await timer.WaitForNextTickAsync(ct))
             {
                 await connections.ReleaseExpiredHoldsAsync(ct);
-                foreach (var delivery in leaderboards.Due())
+                if (leaderboards.HasPending)
                 {
-                    await connections.PublishAsync(delivery, ct);
+                    long applied;
+                    try
+                    {
+                        applied = await projections.GetPositionAsync(CohortProgressProjection.ProjectionName, ct);
+                    }
+                    catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+                    {
+                        // The database is unreachable: notices wait for the next tick (or their longest hold).
+                        applied = 0;
+                    }
+
+                    foreach (var delivery in leaderboards.Due(applied))
+                    {
+                        await connections.PublishAsync(delivery, ct);
+                    }
                 }
             }
         }
@@ -185,41 +202,88 @@ internal sealed partial class FeedRelay(
 
 /// <summary>
 /// Coalesces leaderboard changes: at most one <c>leaderboardChanged</c> per group per
-/// <see cref="RealTimeSettings.LeaderboardInterval"/>, carrying the last event that changed the board.
+/// <see cref="RealTimeSettings.LeaderboardInterval"/>, sent once the leaderboards' read model (the cohort projection)
+/// includes the change, so that a client that reads the board when told reads the new one; carrying the last event
+/// that changed the board and that the read model includes. A notice waits at most
+/// <see cref="RealTimeSettings.LeaderboardMaxHold"/>.
 /// </summary>
 internal sealed class LeaderboardNotices(RealTimeSettings settings, TimeProvider time)
 {
-    private readonly Dictionary<Guid, (long Sequence, bool Dirty, DateTimeOffset LastSent)> groups = [];
+    private readonly Dictionary<Guid, Notice> groups = [];
+
+    /// <summary>Whether some group has a change not yet announced.</summary>
+    public bool HasPending
+    {
+        get
+        {
+            lock (groups)
+            {
+                return groups.Values.Any(n => n.Pending is not null);
+            }
+        }
+    }
 
     public void Changed(Guid groupId, long sequence)
     {
         lock (groups)
         {
-            var last = groups.TryGetValue(groupId, out var entry) ? entry.LastSent : DateTimeOffset.MinValue;
-            groups[groupId] = (sequence, true, last);
+            var notice = groups.GetValueOrDefault(groupId) ?? new Notice { LastSent = DateTimeOffset.MinValue };
+            notice.Pending ??= (sequence, time.GetUtcNow());
+            notice.Latest = sequence;
+            groups[groupId] = notice;
         }
     }
 
-    public IReadOnlyList<Delivery> Due()
+    /// <summary>The notices due now, given that the leaderboards' read model includes the log up to <paramref name="applied"/>.</summary>
+    public IReadOnlyList<Delivery> Due(long applied)
     {
         var now = time.GetUtcNow();
         var due = new List<Delivery>();
         lock (groups)
         {
-            foreach (var (groupId, entry) in groups.ToList())
+            foreach (var (groupId, notice) in groups.ToList())
             {
-                if (entry.Dirty && now - entry.LastSent >= settings.LeaderboardInterval)
+                if (notice.Pending is not { } pending)
                 {
-                    due.Add(new Delivery(Audience.Group(groupId), new LeaderboardChangedMessage(entry.Sequence, groupId)));
-                    groups[groupId] = (entry.Sequence, false, now);
+                    if (now - notice.LastSent >= settings.LeaderboardInterval)
+                    {
+                        groups.Remove(groupId);
+                    }
+
+                    continue;
                 }
-                else if (!entry.Dirty && now - entry.LastSent >= settings.LeaderboardInterval)
+
+                if (now - notice.LastSent < settings.LeaderboardInterval)
                 {
-                    groups.Remove(groupId);
+                    continue;
+                }
+
+                if (notice.Latest <= applied || now - pending.Since >= settings.LeaderboardMaxHold)
+                {
+                    // Everything changed so far is in the read model (or has waited long enough).
+                    due.Add(new Delivery(Audience.Group(groupId), new LeaderboardChangedMessage(notice.Latest, groupId)));
+                    notice.Pending = null;
+                    notice.LastSent = now;
+                }
+                else if (pending.Sequence <= applied)
+                {
+                    // The first change is in; later ones are not yet: announce what is in, and wait for the latest.
+                    due.Add(new Delivery(Audience.Group(groupId), new LeaderboardChangedMessage(pending.Sequence, groupId)));
+                    notice.Pending = (notice.Latest, now);
+                    notice.LastSent = now;
                 }
             }
         }
 
         return due;
+    }
+
+    private sealed class Notice
+    {
+        public (long Sequence, DateTimeOffset Since)? Pending { get; set; }
+
+        public long Latest { get; set; }
+
+        public DateTimeOffset LastSent { get; set; }
     }
 }

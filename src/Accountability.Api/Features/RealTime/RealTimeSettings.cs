@@ -28,6 +28,12 @@ public sealed class RealTimeSettings
     /// <summary>At most one <c>leaderboardChanged</c> per group per interval.</summary>
     public TimeSpan LeaderboardInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Longest a <c>leaderboardChanged</c> waits for the leaderboards' read model to include its change (when no
+    /// process is applying it, the notice goes out anyway).
+    /// </summary>
+    public TimeSpan LeaderboardMaxHold { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>WebSocket (upgraded) connections one process accepts; Kestrel refuses more.</summary>
     public long MaxConnections { get; set; } = 10_000;
 
