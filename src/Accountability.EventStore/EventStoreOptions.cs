@@ -102,7 +102,7 @@ public sealed class DaemonOptions
     public TimeSpan BatchWindow
     {
         get;
-        set => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The batch window cannot be negative.");
+        set => field = NotNegative(value, "The batch window");
     } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
@@ -114,7 +114,7 @@ public sealed class DaemonOptions
     public TimeSpan MaxBatchWindow
     {
         get;
-        set => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The largest batch window cannot be negative.");
+        set => field = NotNegative(value, "The largest batch window");
     } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait between two looks at the log when no notification arrives.</summary>
@@ -128,4 +128,7 @@ public sealed class DaemonOptions
 
     /// <summary>Pause after a transient failure (database unreachable) before trying again.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    private static TimeSpan NotNegative(TimeSpan value, string what) =>
+        value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"{what} cannot be negative.");
 }

@@ -13,10 +13,10 @@ internal static class ReadModelSql
         command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
 
     public static void AddJsonArray(this NpgsqlBatchCommand command, string[] values, NpgsqlDbType type = NpgsqlDbType.Jsonb) =>
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | type });
+        command.Parameters.Add(JsonArray(values, type));
 
     public static void AddJsonArray(this NpgsqlCommand command, string[] values) =>
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(JsonArray(values, NpgsqlDbType.Jsonb));
 
     public static void AddInstants(this NpgsqlBatchCommand command, IEnumerable<DateTimeOffset> values) =>
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = values.Select(v => v.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
@@ -48,4 +48,8 @@ internal static class ReadModelSql
 
     public static string? GetNullableString(this NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>An array of JSON texts, sent as <c>jsonb[]</c> or (for columns nothing queries inside) <c>json[]</c>.</summary>
+    private static NpgsqlParameter<string[]> JsonArray(string[] values, NpgsqlDbType type) =>
+        new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 }
