@@ -343,7 +343,7 @@ internal sealed class FeedRouter(Membership membership, MemberNames names, Npgsq
     private static RoutedEvent Board(RoutedEvent routed, Guid groupId) => routed with { LeaderboardGroup = groupId };
 
     private Task<string?> NameAsync(Guid memberId, CancellationToken ct) =>
-        cache.NameAsync(memberId, () => names.DisplayNameAsync(memberId, ct));
+        names.DisplayNameAsync(memberId, ct);
 
     private Task<IReadOnlyList<Guid>> PartnersAsync(Guid groupId, Guid memberId, CancellationToken ct) =>
         cache.PartnersAsync(groupId, memberId, () => membership.PartnersOfAsync(groupId, memberId, ct));

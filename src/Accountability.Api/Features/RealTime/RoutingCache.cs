@@ -9,24 +9,22 @@ namespace Accountability.Api.Features.RealTime;
 
 /// <summary>
 /// Remembers the read-model answers the router asks for on every check-in (a goal's visibility, a member's
-/// partners, a group's numbers setting, display names), so the relay does not query them once per event. Answers
-/// still come from <see cref="Membership"/> (and the access tables); they are forgotten, in log order, by the events
-/// that change them, which the relay shows this cache before routing any later event. Display names, which change
-/// without an event, are kept for a minute.
+/// partners, a group's numbers setting), so the relay does not query them once per event. Answers still come from
+/// <see cref="Membership"/> (and the access tables); they are forgotten, in log order, by the events that change
+/// them, which the relay shows this cache before routing any later event. Display names, which change without an
+/// event, are kept by <see cref="MemberNames"/>.
 /// </summary>
 /// <remarks>
 /// An answer read before an invalidation must not be stored after it: every store checks that no invalidation
 /// happened since its read began (invalidations are rare, so one counter serves all keys).
 /// </remarks>
-internal sealed class RoutingCache(TimeProvider time)
+internal sealed class RoutingCache
 {
     private const int MaxEntries = 100_000;
-    private static readonly TimeSpan NameLifetime = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<Guid, GoalAccess> goals = new();
     private readonly ConcurrentDictionary<(Guid Group, Guid Member), IReadOnlyList<Guid>> partners = new();
     private readonly ConcurrentDictionary<Guid, StrongBox<NumbersVisibility>> numbers = new();
-    private readonly ConcurrentDictionary<Guid, (string? Name, DateTimeOffset Until)> names = new();
     private readonly Lock sync = new();
     private long epoch;
 
@@ -76,20 +74,6 @@ internal sealed class RoutingCache(TimeProvider time)
     public async Task<NumbersVisibility> NumbersAsync(Guid groupId, Func<Task<NumbersVisibility?>> read) =>
         (await GetAsync(numbers, groupId, async () => await read() is { } value ? new StrongBox<NumbersVisibility>(value) : null))?.Value
         ?? NumbersVisibility.Hidden;
-
-    public async Task<string?> NameAsync(Guid memberId, Func<Task<string?>> read)
-    {
-        var now = time.GetUtcNow();
-        if (names.TryGetValue(memberId, out var known) && known.Until > now)
-        {
-            return known.Name;
-        }
-
-        var name = await read();
-        Trim(names);
-        names[memberId] = (name, now + NameLifetime);
-        return name;
-    }
 
     private async Task<TValue?> GetAsync<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, Func<Task<TValue?>> read)
         where TKey : notnull

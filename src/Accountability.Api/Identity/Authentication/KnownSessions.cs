@@ -7,12 +7,13 @@ namespace Accountability.Api.Identity.Authentication;
 
 /// <summary>
 /// The members behind sessions this process has recently found live, so that an authenticated request needs no
-/// database read. Trusted only while this process is listening for identity changes: triggers on the accounts and
+/// database read, and the display names it has recently read, so that a board or a feed page needs no names query.
+/// Trusted only while this process is listening for identity changes: triggers on the accounts and
 /// sessions tables send <see cref="Channel"/> with the account id whenever a session is revoked or deleted or an
 /// account changes (name, zone, password, lockout), in the same transaction, and every process drops what it keeps
 /// for that account when it hears it. A change made in this process is also dropped at once
 /// (<see cref="Forget"/>), before its answer leaves. When the listening connection fails, nothing is kept and
-/// every request reads the database until it is back. Entries also end with their session and after
+/// every request reads the database until it is back. Session entries also end with their session and after
 /// <see cref="MaxAge"/>.
 /// </summary>
 internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider time, ILogger<KnownSessions> logger) : BackgroundService
@@ -22,6 +23,7 @@ internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider ti
     private const int MaxEntries = 200_000;
 
     private readonly ConcurrentDictionary<Guid, Entry> entries = new();
+    private readonly ConcurrentDictionary<Guid, string> names = new();
 
     // Moves on with every change heard and every loss of the listening connection: a lookup that began before it
     // does not keep what it read.
@@ -64,10 +66,43 @@ internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider ti
         }
     }
 
-    /// <summary>Drops everything kept for the account (its sessions and its name and zone).</summary>
+    /// <summary>The account's display name, when this process has read it since the account last changed.</summary>
+    public string? FindName(Guid accountId) => listening && names.TryGetValue(accountId, out var name) ? name : null;
+
+    /// <summary>Keeps display names a lookup that took <paramref name="seen"/> before reading found, unless something changed since.</summary>
+    public void KeepNames(long seen, IReadOnlyDictionary<Guid, string> found)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        if (!listening || Generation != seen)
+        {
+            return;
+        }
+
+        if (names.Count + found.Count > MaxEntries)
+        {
+            names.Clear();
+        }
+
+        foreach (var (accountId, name) in found)
+        {
+            names[accountId] = name;
+        }
+
+        // A change heard meanwhile may have looked for these names before they were there.
+        if (Generation != seen)
+        {
+            foreach (var accountId in found.Keys)
+            {
+                names.TryRemove(accountId, out _);
+            }
+        }
+    }
+
+    /// <summary>Drops everything kept for the account (its sessions, its name and its zone).</summary>
     public void Forget(Guid accountId)
     {
         Interlocked.Increment(ref generation);
+        names.TryRemove(accountId, out _);
         foreach (var (sessionId, entry) in entries)
         {
             if (entry.Member.MemberId == accountId)
@@ -156,6 +191,7 @@ internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider ti
     {
         Interlocked.Increment(ref generation);
         entries.Clear();
+        names.Clear();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Identity change notifications unavailable ({Reason}); every request reads its session until they are back")]

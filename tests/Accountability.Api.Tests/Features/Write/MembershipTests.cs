@@ -87,6 +87,36 @@ public sealed class MembershipTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task A_kept_display_name_gives_way_to_a_rename_at_once_and_to_one_made_by_another_process()
+    {
+        var member = await host.RegisterAsync(displayName: "Ada Lovelace");
+        var names = host.Services.GetRequiredService<MemberNames>();
+        Assert.Equal("Ada Lovelace", await names.DisplayNameAsync(member.Id, default));
+
+        // Renamed through this process: the answer leaves after the kept name is gone.
+        using var renamed = await host.ClientFor(member).PutAsJsonAsync("api/v1/account/profile", new { displayName = "Ada King", timeZone = "Europe/London" });
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("Ada King", await names.DisplayNameAsync(member.Id, default));
+
+        // Renamed by another process (straight in the accounts table): the change notification drops the kept name.
+        await using (var connection = new NpgsqlConnection(host.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var update = new NpgsqlCommand("UPDATE identity.accounts SET display_name = 'Countess of Lovelace' WHERE id = $1", connection);
+            update.Parameters.Add(new NpgsqlParameter { Value = member.Id });
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await names.DisplayNameAsync(member.Id, default) != "Countess of Lovelace" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("Countess of Lovelace", await names.DisplayNameAsync(member.Id, default));
+    }
+
+    [Fact]
     public async Task Rebuilding_every_write_side_table_from_the_log_gives_the_same_rows()
     {
         await ArrangeBusyGroupAsync();
