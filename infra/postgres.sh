@@ -73,7 +73,7 @@ prepare_dir() {
 
 connection_string() {
   local port="$1"
-  echo "Host=127.0.0.1;Port=$port;Username=$PG_USER;Database=$DB_NAME;Maximum Pool Size=200;Keepalive=10"
+  echo "Host=127.0.0.1;Port=$port;Username=$PG_USER;Database=$DB_NAME;Keepalive=10"
 }
 
 start() {

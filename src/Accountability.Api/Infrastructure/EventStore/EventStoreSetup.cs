@@ -17,10 +17,7 @@ internal static class EventStoreSetup
 {
     public static WebApplicationBuilder AddEventSourcing(this WebApplicationBuilder builder)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(DatabaseSetup.ResolveConnectionString(builder.Configuration))
-        {
-            ApplicationName = "accountability",
-        }.ConnectionString;
+        var connectionString = DatabaseSetup.PoolConnectionString(builder.Configuration, "accountability");
         var settings = builder.Configuration.GetSection("EventStore");
         builder.Services.AddEventStore(options =>
         {

@@ -11,9 +11,7 @@ internal sealed class EdgeDataSource : IAsyncDisposable, IDisposable
 {
     public EdgeDataSource(IConfiguration configuration)
     {
-        var builder = new NpgsqlDataSourceBuilder(DatabaseSetup.ResolveConnectionString(configuration));
-        builder.ConnectionStringBuilder.ApplicationName ??= "accountability-edge";
-        DataSource = builder.Build();
+        DataSource = new NpgsqlDataSourceBuilder(DatabaseSetup.PoolConnectionString(configuration, "accountability-edge", keepConfiguredName: true)).Build();
     }
 
     public NpgsqlDataSource DataSource { get; }

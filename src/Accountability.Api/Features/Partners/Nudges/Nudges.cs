@@ -79,7 +79,9 @@ internal sealed class SendNudgeHandler(EventWriter writer, RequestActor actor, N
 
 /// <summary>
 /// A PostgreSQL session advisory lock on one receiver's nudge inbox, held on a connection of its own while a nudge to
-/// them is decided and written. Released on dispose (and by the pool's reset if anything went wrong before).
+/// them is decided and written. Released on dispose (and by the pool's reset if anything went wrong before). A sender
+/// who finds the inbox locked gives its connection back while it waits, so that senders queued on one busy inbox
+/// cannot take the whole pool from the one holding the lock, who needs another connection to write.
 /// </summary>
 internal sealed class InboxLock : IAsyncDisposable
 {
@@ -96,17 +98,25 @@ internal sealed class InboxLock : IAsyncDisposable
 
     public static async Task<InboxLock> TakeAsync(NpgsqlDataSource dataSource, Guid receiverId, CancellationToken ct)
     {
-        var connection = await dataSource.OpenConnectionAsync(ct);
-        try
+        for (var wait = TimeSpan.FromMilliseconds(2); ; wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 100)))
         {
-            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock(({Key}))", connection).With(receiverId, NpgsqlDbType.Uuid);
-            await command.ExecuteNonQueryAsync(ct);
-            return new InboxLock(connection, receiverId);
-        }
-        catch
-        {
+            var connection = await dataSource.OpenConnectionAsync(ct);
+            try
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock(({Key}))", connection).With(receiverId, NpgsqlDbType.Uuid);
+                if (await command.ExecuteScalarAsync(ct) is true)
+                {
+                    return new InboxLock(connection, receiverId);
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+
             await connection.DisposeAsync();
-            throw;
+            await Task.Delay(wait, ct);
         }
     }
 

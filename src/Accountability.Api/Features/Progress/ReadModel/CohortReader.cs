@@ -151,8 +151,8 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
     /// <summary>The goal with its group and owner's calendar: from the read model, or from the streams while the read model has not caught up with a new goal.</summary>
     public async Task<GoalInputs?> GoalAsync(Guid goalId, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var command = new NpgsqlCommand(
             $"""
             SELECT g.state::text, gr.state::text, p.state::text
               FROM {CohortTables.Goals} g
@@ -160,10 +160,10 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
               LEFT JOIN {CohortTables.People} p ON p.member_id = g.member_id
              WHERE g.goal_id = $1
             """,
-            connection);
-        command.Add(goalId);
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+            connection))
         {
+            command.Add(goalId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct) && reader.GetNullableString(1) is { } groupJson)
             {
                 return new GoalInputs(
@@ -173,7 +173,8 @@ internal sealed class CohortReader(NpgsqlDataSource dataSource, IEventStore even
             }
         }
 
-        // Only in the moments after a goal is set, before the daemon has projected it: fold its three short streams.
+        // Only in the moments after a goal is set, before the daemon has projected it: fold its three short streams
+        // (with the read model's connection back in the pool: the store takes its own).
         var goal = await eventStore.AggregateStreamAsync<Goal>(StreamIds.Goal(goalId), Goal.Evolve, ct: ct);
         if (goal is null)
         {
