@@ -45,26 +45,8 @@ internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider ti
     }
 
     /// <summary>Keeps what a lookup that took <paramref name="seen"/> before reading found, unless something changed since.</summary>
-    public void Keep(long seen, Guid sessionId, MemberSnapshot member, DateTimeOffset sessionExpiresAt)
-    {
-        if (!listening || Generation != seen)
-        {
-            return;
-        }
-
-        if (entries.Count >= MaxEntries)
-        {
-            entries.Clear();
-        }
-
-        entries[sessionId] = new Entry(member, sessionExpiresAt, time.GetUtcNow());
-
-        // A change heard between the check above and the write may have looked for this entry before it was there.
-        if (Generation != seen)
-        {
-            entries.TryRemove(sessionId, out _);
-        }
-    }
+    public void Keep(long seen, Guid sessionId, MemberSnapshot member, DateTimeOffset sessionExpiresAt) =>
+        KeepUnlessChanged(entries, seen, [new(sessionId, new Entry(member, sessionExpiresAt, time.GetUtcNow()))]);
 
     /// <summary>The account's display name, when this process has read it since the account last changed.</summary>
     public string? FindName(Guid accountId) => listening && names.TryGetValue(accountId, out var name) ? name : null;
@@ -73,29 +55,7 @@ internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider ti
     public void KeepNames(long seen, IReadOnlyDictionary<Guid, string> found)
     {
         ArgumentNullException.ThrowIfNull(found);
-        if (!listening || Generation != seen)
-        {
-            return;
-        }
-
-        if (names.Count + found.Count > MaxEntries)
-        {
-            names.Clear();
-        }
-
-        foreach (var (accountId, name) in found)
-        {
-            names[accountId] = name;
-        }
-
-        // A change heard meanwhile may have looked for these names before they were there.
-        if (Generation != seen)
-        {
-            foreach (var accountId in found.Keys)
-            {
-                names.TryRemove(accountId, out _);
-            }
-        }
+        KeepUnlessChanged(names, seen, [.. found]);
     }
 
     /// <summary>Drops everything kept for the account (its sessions, its name and its zone).</summary>
@@ -183,6 +143,37 @@ internal sealed partial class KnownSessions(EdgeDataSource edge, TimeProvider ti
             finally
             {
                 listening = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="found"/> unless this process stopped listening or heard a change since <paramref name="seen"/>
+    /// was taken (bounded: when full, it starts empty).
+    /// </summary>
+    private void KeepUnlessChanged<TValue>(ConcurrentDictionary<Guid, TValue> into, long seen, IReadOnlyList<KeyValuePair<Guid, TValue>> found)
+    {
+        if (!listening || Generation != seen)
+        {
+            return;
+        }
+
+        if (into.Count + found.Count > MaxEntries)
+        {
+            into.Clear();
+        }
+
+        foreach (var (key, value) in found)
+        {
+            into[key] = value;
+        }
+
+        // A change heard between the check above and the writes may have looked for these entries before they were there.
+        if (Generation != seen)
+        {
+            foreach (var (key, _) in found)
+            {
+                into.TryRemove(key, out _);
             }
         }
     }
