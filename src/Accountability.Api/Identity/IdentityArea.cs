@@ -44,7 +44,8 @@ public static class IdentityArea
                 options.Lockout.MaxFailedAccessAttempts = tokens.LockoutFailures;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(tokens.LockoutMinutes);
             })
-            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddUserStore<ProtectedAccountStore>()
+            .AddTokenProvider<AuthenticatorTokenProvider<Account>>(TokenOptions.DefaultAuthenticatorProvider)
             .AddPasswordValidator<PasswordPolicy>();
 
         // Before AddDataProtection: its hosted service loads the key ring, which needs the schema this one creates.
@@ -57,6 +58,8 @@ public static class IdentityArea
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<LoginThrottle>();
+        services.AddScoped<SecondFactor>();
+        services.AddScoped<TwoFactorAccount>();
         services.AddScoped<Sessions>();
         services.AddScoped<SignIns>();
         services.AddScoped<MemberDirectory>();

@@ -23,7 +23,7 @@ public sealed class AccountFlowTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(900, tokens.ExpiresIn);
 
         var profile = await host.CreateClient(tokens.AccessToken).GetFromJsonAsync<ProfileResponse>("api/v1/account/profile");
-        Assert.Equal(new ProfileResponse(tokens.MemberId, email, "Ann", "America/New_York"), profile);
+        Assert.Equal(new ProfileResponse(tokens.MemberId, email, "Ann", "America/New_York", TwoFactorEnabled: false), profile);
     }
 
     public static TheoryData<string, string[]> BadRegistrations => new()

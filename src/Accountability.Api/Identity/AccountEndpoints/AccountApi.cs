@@ -5,7 +5,7 @@ using MediatR;
 namespace Accountability.Api.Identity.AccountEndpoints;
 
 /// <summary>
-/// <c>/api/v1/account</c>: register, sign in, refresh, sign out, profile, password. Each endpoint maps HTTP to one
+/// <c>/api/v1/account</c>: register, sign in, refresh, sign out, profile, password, two-step sign-in. Each endpoint maps HTTP to one
 /// command; validation, problems and rate limits come from the edge.
 /// </summary>
 public static class AccountApi
@@ -32,7 +32,9 @@ public static class AccountApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         account.MapPost("/login", async (LoginRequest request, IMediator mediator, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await mediator.Send(new Login(request.Email ?? string.Empty, request.Password ?? string.Empty), cancellationToken)))
+                TypedResults.Ok(await mediator.Send(
+                    new Login(request.Email ?? string.Empty, request.Password ?? string.Empty, request.TwoFactorCode, request.RecoveryCode),
+                    cancellationToken)))
             .AllowAnonymous()
             .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithName("Login")
@@ -77,6 +79,53 @@ public static class AccountApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        MapTwoFactor(account.MapGroup("/two-factor"));
         return app;
+    }
+
+    /// <summary>Two-step sign-in: set up an authenticator app, turn it on or off, renew the recovery codes.</summary>
+    private static void MapTwoFactor(RouteGroupBuilder twoFactor)
+    {
+        twoFactor.MapGet("/", async (IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetTwoFactorStatus(), cancellationToken)))
+            .RequireAccess(AccessRule.Authenticated)
+            .WithName("GetTwoFactorStatus");
+
+        twoFactor.MapPost("/authenticator", async (IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new StartAuthenticatorSetup(), cancellationToken)))
+            .RequireAccess(AccessRule.Authenticated)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("StartAuthenticatorSetup")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        twoFactor.MapPost("/enable", async (TwoFactorConfirmationRequest request, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new EnableTwoFactor(request.Password ?? string.Empty, request.Code ?? string.Empty), cancellationToken)))
+            .RequireAccess(AccessRule.Authenticated)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("EnableTwoFactor")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        twoFactor.MapPost("/disable", async (TwoFactorConfirmationRequest request, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                await mediator.Send(new DisableTwoFactor(request.Password ?? string.Empty, request.Code, request.RecoveryCode), cancellationToken);
+                return TypedResults.NoContent();
+            })
+            .RequireAccess(AccessRule.Authenticated)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("DisableTwoFactor")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        twoFactor.MapPost("/recovery-codes", async (TwoFactorConfirmationRequest request, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new RenewRecoveryCodes(request.Password ?? string.Empty, request.Code, request.RecoveryCode), cancellationToken)))
+            .RequireAccess(AccessRule.Authenticated)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("RenewRecoveryCodes")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 }

@@ -29,6 +29,15 @@ internal static class IdentityProblems
         new(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials, "Sign-in failed.",
             "The e-mail address or password is incorrect, or the account is temporarily locked.");
 
+    public static ProblemException TwoFactorRequired() =>
+        new(StatusCodes.Status401Unauthorized, ProblemTypes.TwoFactorRequired, "A second step is needed.",
+            "This account has two-step sign-in on: send the same request again with the code from the authenticator app as "
+            + "twoFactorCode, or with one of the recovery codes as recoveryCode.");
+
+    public static ProblemException InvalidTwoFactorCode() =>
+        new(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidTwoFactorCode, "Sign-in failed.",
+            "The authenticator code is wrong or was already used, or the recovery code is not one of the account's unused codes.");
+
     private static string FieldOf(string code, string passwordField) =>
         code.StartsWith("Password", StringComparison.Ordinal) ? passwordField
         : code.Contains("Email", StringComparison.Ordinal) || code.Contains("UserName", StringComparison.Ordinal) ? "email"

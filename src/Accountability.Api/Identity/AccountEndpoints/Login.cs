@@ -1,14 +1,18 @@
 using Accountability.Api.Identity.Accounts;
+using Accountability.Api.Infrastructure.Http.Problems;
 using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Identity;
 
 namespace Accountability.Api.Identity.AccountEndpoints;
 
-/// <summary>POST /api/v1/account/login.</summary>
-public sealed record LoginRequest(string? Email, string? Password);
+/// <summary>
+/// POST /api/v1/account/login. With two-step sign-in on, the same request also carries the authenticator app's code
+/// (<see cref="TwoFactorCode"/>) or one recovery code (<see cref="RecoveryCode"/>).
+/// </summary>
+public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null, string? RecoveryCode = null);
 
-public sealed record Login(string Email, string Password) : IRequest<TokenResponse>;
+public sealed record Login(string Email, string Password, string? TwoFactorCode = null, string? RecoveryCode = null) : IRequest<TokenResponse>;
 
 internal sealed class LoginValidator : AbstractValidator<Login>
 {
@@ -17,17 +21,24 @@ internal sealed class LoginValidator : AbstractValidator<Login>
         RuleFor(r => r.Email).NotEmpty().MaximumLength(AccountRules.EmailMaxLength)
             .Must(email => AccountRules.IsPlainText(email, allowSpaces: true)).WithMessage("The e-mail address contains characters that are not allowed.");
         RuleFor(r => r.Password).PasswordShape();
+        RuleFor(r => r.TwoFactorCode).AuthenticatorCode();
+        RuleFor(r => r.RecoveryCode).RecoveryCode()
+            .Must((r, recoveryCode) => recoveryCode is null || r.TwoFactorCode is null)
+            .WithMessage("Send either the authenticator code or a recovery code, not both.");
     }
 }
 
 /// <summary>
 /// One answer for every failure (unknown e-mail, wrong password, locked account), and the same work for each
-/// (a password hash is always verified), so the response does not tell which accounts exist.
+/// (a password hash is always verified), so the response does not tell which accounts exist. With two-step sign-in
+/// on, the right password alone gets a <see cref="ProblemTypes.TwoFactorRequired"/> problem; a wrong code counts
+/// towards the lockout like a wrong password, and the failure count is cleared only once both factors pass.
 /// </summary>
 internal sealed class LoginHandler(
     UserManager<Account> users,
     IPasswordHasher<Account> hasher,
     LoginThrottle throttle,
+    SecondFactor secondFactor,
     SignIns signIns) : IRequestHandler<Login, TokenResponse>
 {
     private static readonly Account Nobody = new() { Id = Guid.Empty, UserName = "nobody" };
@@ -59,6 +70,21 @@ internal sealed class LoginHandler(
             await users.AccessFailedAsync(account);
             throttle.RecordFailure(email);
             throw IdentityProblems.InvalidCredentials();
+        }
+
+        if (account.TwoFactorEnabled)
+        {
+            if (request.TwoFactorCode is null && request.RecoveryCode is null)
+            {
+                throw IdentityProblems.TwoFactorRequired();
+            }
+
+            if (!await secondFactor.VerifyAsync(account, request.TwoFactorCode, request.RecoveryCode))
+            {
+                await users.AccessFailedAsync(account);
+                throttle.RecordFailure(email);
+                throw IdentityProblems.InvalidTwoFactorCode();
+            }
         }
 
         if (account.AccessFailedCount > 0)

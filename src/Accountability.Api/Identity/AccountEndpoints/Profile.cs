@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accountability.Api.Identity.AccountEndpoints;
 
-/// <summary>The signed-in member's profile.</summary>
-public sealed record ProfileResponse(Guid MemberId, string? Email, string DisplayName, string TimeZone);
+/// <summary>The signed-in member's profile; <see cref="TwoFactorEnabled"/>: whether sign-in needs an authenticator code.</summary>
+public sealed record ProfileResponse(Guid MemberId, string? Email, string DisplayName, string TimeZone, bool TwoFactorEnabled);
 
 /// <summary>GET /api/v1/account/profile.</summary>
 public sealed record GetProfile : IRequest<ProfileResponse>;
@@ -20,7 +20,7 @@ internal sealed class GetProfileHandler(AccountsDbContext db, CurrentUser curren
         var memberId = currentUser.MemberId;
         return await db.Users.AsNoTracking()
                 .Where(a => a.Id == memberId)
-                .Select(a => new ProfileResponse(a.Id, a.Email, a.DisplayName, a.TimeZone))
+                .Select(a => new ProfileResponse(a.Id, a.Email, a.DisplayName, a.TimeZone, a.TwoFactorEnabled))
                 .FirstOrDefaultAsync(cancellationToken)
             ?? throw ProblemException.NotFound();
     }
@@ -50,6 +50,6 @@ internal sealed class UpdateProfileHandler(AccountsDbContext db, CurrentUser cur
         account.TimeZone = request.TimeZone;
         await db.SaveChangesAsync(cancellationToken);
         known.Forget(account.Id);
-        return new ProfileResponse(account.Id, account.Email, account.DisplayName, account.TimeZone);
+        return new ProfileResponse(account.Id, account.Email, account.DisplayName, account.TimeZone, account.TwoFactorEnabled);
     }
 }

@@ -23,6 +23,15 @@ public static class ProblemTypes
     /// <summary>401: the e-mail and password do not match an account that may sign in.</summary>
     public const string InvalidCredentials = Prefix + "invalid-credentials";
 
+    /// <summary>
+    /// 401: the password is right, and the account has two-step sign-in on: send the authenticator app's code as
+    /// <c>twoFactorCode</c> (or a recovery code as <c>recoveryCode</c>) with the same e-mail and password.
+    /// </summary>
+    public const string TwoFactorRequired = Prefix + "two-factor-required";
+
+    /// <summary>401: the authenticator or recovery code sent with the password is wrong, already used, or expired.</summary>
+    public const string InvalidTwoFactorCode = Prefix + "invalid-two-factor-code";
+
     /// <summary>401: the refresh token is unknown, expired, revoked, or was already used.</summary>
     public const string InvalidRefreshToken = Prefix + "invalid-refresh-token";
 
