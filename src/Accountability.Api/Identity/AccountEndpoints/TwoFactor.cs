@@ -173,7 +173,7 @@ internal sealed class SecondFactor(UserManager<Account> users, TimeProvider time
 }
 
 /// <summary>The account the two-factor changes are about, and the password check they all start with.</summary>
-internal sealed class TwoFactorAccount(UserManager<Account> users, LoginThrottle throttle, CurrentUser currentUser)
+internal sealed class TwoFactorAccount(UserManager<Account> users, SecondFactor secondFactor, LoginThrottle throttle, CurrentUser currentUser)
 {
     public async Task<Account> CurrentAsync()
     {
@@ -196,6 +196,20 @@ internal sealed class TwoFactorAccount(UserManager<Account> users, LoginThrottle
         }
 
         return account;
+    }
+
+    /// <summary>The current account, with two-step sign-in on, once its password and a second factor are confirmed.</summary>
+    public async Task<Account> ConfirmedWithSecondFactorAsync(ISecondFactorConfirmation request, string notOnDetail)
+    {
+        var account = await ConfirmedAsync(request.Password);
+        if (!account.TwoFactorEnabled)
+        {
+            throw ProblemException.Conflict(notOnDetail);
+        }
+
+        return await secondFactor.VerifyAsync(account, request.Code, request.RecoveryCode)
+            ? account
+            : throw CodeRefused(account, request.Code is null ? "recoveryCode" : "code");
     }
 
     /// <summary>The refusal of a wrong second factor, counted like a wrong password.</summary>
@@ -274,16 +288,7 @@ internal sealed class TwoFactorHandlers(
 
     public async Task<Unit> Handle(DisableTwoFactor request, CancellationToken cancellationToken)
     {
-        var account = await accounts.ConfirmedAsync(request.Password);
-        if (!account.TwoFactorEnabled)
-        {
-            throw ProblemException.Conflict("Two-step sign-in is not on.");
-        }
-
-        if (!await secondFactor.VerifyAsync(account, request.Code, request.RecoveryCode))
-        {
-            throw accounts.CodeRefused(account, request.Code is null ? "recoveryCode" : "code");
-        }
+        var account = await accounts.ConfirmedWithSecondFactorAsync(request, "Two-step sign-in is not on.");
 
         await users.SetTwoFactorEnabledAsync(account, false);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0);
@@ -295,16 +300,7 @@ internal sealed class TwoFactorHandlers(
 
     public async Task<RecoveryCodesResponse> Handle(RenewRecoveryCodes request, CancellationToken cancellationToken)
     {
-        var account = await accounts.ConfirmedAsync(request.Password);
-        if (!account.TwoFactorEnabled)
-        {
-            throw ProblemException.Conflict("Two-step sign-in is not on, so there are no recovery codes.");
-        }
-
-        if (!await secondFactor.VerifyAsync(account, request.Code, request.RecoveryCode))
-        {
-            throw accounts.CodeRefused(account, request.Code is null ? "recoveryCode" : "code");
-        }
+        var account = await accounts.ConfirmedWithSecondFactorAsync(request, "Two-step sign-in is not on, so there are no recovery codes.");
 
         return await secondFactor.NewRecoveryCodesAsync(account);
     }
