@@ -56,6 +56,7 @@ public static class IdentityArea
             .PersistKeysToDbContext<AccountsDbContext>());
 
         services.AddSingleton<SigningKeys>();
+        services.AddHostedService<SigningKeyRotation>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<LoginThrottle>();
         services.AddScoped<SecondFactor>();

@@ -1,4 +1,5 @@
 using Accountability.Api.Features.RealTime;
+using Accountability.Api.Tests.Infrastructure;
 
 namespace Accountability.Api.Tests.RealTime;
 
@@ -10,7 +11,7 @@ namespace Accountability.Api.Tests.RealTime;
 public sealed class LeaderboardNoticeTests
 {
     private static readonly Guid Group = Guid.NewGuid();
-    private readonly Clock clock = new();
+    private readonly ManualClock clock = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
     private readonly RealTimeSettings settings = new() { LeaderboardInterval = TimeSpan.FromSeconds(1), LeaderboardMaxHold = TimeSpan.FromSeconds(5) };
 
     [Fact]
@@ -58,14 +59,5 @@ public sealed class LeaderboardNoticeTests
         Assert.Empty(notices.Due(applied: 0));
         clock.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal(100, Assert.Single(notices.Due(applied: 0)).Message.Sequence);
-    }
-
-    private sealed class Clock : TimeProvider
-    {
-        private DateTimeOffset now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
     }
 }

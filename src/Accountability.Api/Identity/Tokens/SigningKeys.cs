@@ -5,15 +5,23 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 
 namespace Accountability.Api.Identity.Tokens;
 
 /// <summary>
-/// The keys that sign this service's access tokens. Created once (at start-up, under the bootstrap lock) and kept
-/// in PostgreSQL with the private key encrypted by Data Protection, so every process signs and validates with the
-/// same keys. It doubles as the local bearer scheme's configuration manager: validation asks it for the keys,
-/// and an unknown key id makes it look again (another process may have added a key).
+/// The keys that sign this service's access tokens, kept in PostgreSQL with the private key encrypted by Data
+/// Protection, so every process signs and validates with the same keys. It doubles as the local bearer scheme's
+/// configuration manager: validation asks it for the keys, and an unknown key id makes it look again.
 /// </summary>
+/// <remarks>
+/// Rotation (<see cref="RotateIfDueAsync"/>, by one process at a time): when the newest key is
+/// <see cref="TokenSettings.SigningKeyDays"/> old a new one is stored, but it signs only <see cref="PublishAhead"/>
+/// later, by which time every process has reloaded its keys (<see cref="ReloadEvery"/>) and validates it; no
+/// process ever meets a token whose key it does not have. A key is deleted once its successor has signed for
+/// longer than an access token lives, when no token it signed can still be valid (so no cached validation outlives
+/// its key). The first key signs at once: no process can have older keys than it.
+/// </remarks>
 internal sealed class SigningKeys(
     IServiceScopeFactory scopes,
     IDataProtectionProvider protection,
@@ -21,6 +29,11 @@ internal sealed class SigningKeys(
     TimeProvider time) : IConfigurationManager<OpenIdConnectConfiguration>, IDisposable
 {
     public const string Algorithm = SecurityAlgorithms.RsaSha256;
+
+    /// <summary>How long a new key is known to every process before it signs: twice <see cref="ReloadEvery"/>.</summary>
+    public static readonly TimeSpan PublishAhead = TimeSpan.FromMinutes(20);
+
+    private const string RotationLock = "hashtextextended('accountability.identity.signing-key-rotation', 0)";
     private static readonly TimeSpan ReloadEvery = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinimumBetweenRequestedReloads = TimeSpan.FromSeconds(30);
 
@@ -40,22 +53,53 @@ internal sealed class SigningKeys(
             return;
         }
 
-        using var rsa = RSA.Create(2048);
-        db.SigningKeys.Add(new SigningKeyRecord
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Algorithm = Algorithm,
-            ProtectedKey = protector.Protect(Convert.ToBase64String(rsa.ExportPkcs8PrivateKey())),
-            CreatedAt = time.GetUtcNow(),
-        });
+        db.SigningKeys.Add(NewRecord());
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Credentials for signing with the newest key.</summary>
+    /// <summary>
+    /// Stores a new key when the newest is <see cref="TokenSettings.SigningKeyDays"/> old, and deletes the keys no
+    /// valid token can carry any more. Does nothing while another process is at it. Returns whether a key was added.
+    /// </summary>
+    public async Task<bool> RotateIfDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var locked = await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_xact_lock({RotationLock}) AS \"Value\"").SingleAsync(cancellationToken);
+        if (!locked)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var records = await db.SigningKeys.OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+        var added = records.Count == 0 || now - records[0].CreatedAt >= TimeSpan.FromDays(Math.Max(1, settings.SigningKeyDays));
+        if (added)
+        {
+            db.SigningKeys.Add(NewRecord());
+        }
+
+        if (records.Count > 0)
+        {
+            var signer = SignerAt(records, r => r.CreatedAt, now);
+            var tokenLifetime = TimeSpan.FromMinutes(settings.AccessTokenMinutes) + TimeSpan.FromSeconds(settings.ClockSkewSeconds);
+            if (now - (signer.CreatedAt + PublishAhead) > tokenLifetime)
+            {
+                db.SigningKeys.RemoveRange(records.Where(r => r.CreatedAt < signer.CreatedAt));
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>Credentials for signing now: the newest key published for at least <see cref="PublishAhead"/>.</summary>
     public async Task<SigningCredentials> GetSigningCredentialsAsync(CancellationToken cancellationToken)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken);
-        return new SigningCredentials(snapshot.Newest, Algorithm);
+        return new SigningCredentials(SignerAt(snapshot.Keys, k => k.CreatedAt, time.GetUtcNow()).Key, Algorithm);
     }
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) =>
@@ -115,7 +159,7 @@ internal sealed class SigningKeys(
         }
 
         var configuration = new OpenIdConnectConfiguration { Issuer = settings.Issuer };
-        RsaSecurityKey? newest = null;
+        var keys = new List<(RsaSecurityKey Key, DateTimeOffset CreatedAt)>();
         foreach (var record in records)
         {
             if (!known.TryGetValue(record.Id, out var key))
@@ -126,12 +170,84 @@ internal sealed class SigningKeys(
                 known[record.Id] = key;
             }
 
-            newest ??= key;
+            keys.Add((key, record.CreatedAt));
             configuration.SigningKeys.Add(key);
         }
 
-        return new Snapshot(configuration, newest!, time.GetUtcNow());
+        foreach (var gone in known.Keys.Except(records.Select(r => r.Id), StringComparer.Ordinal).ToList())
+        {
+            // Not disposed: a request may still hold the previous snapshot. Its tokens have all expired.
+            known.Remove(gone);
+        }
+
+        return new Snapshot(configuration, keys, time.GetUtcNow());
     }
 
-    private sealed record Snapshot(OpenIdConnectConfiguration Configuration, RsaSecurityKey Newest, DateTimeOffset LoadedAt);
+    /// <summary>Of keys ordered newest first: the newest published <see cref="PublishAhead"/> ago, else the oldest.</summary>
+    private static T SignerAt<T>(IReadOnlyList<T> newestFirst, Func<T, DateTimeOffset> createdAt, DateTimeOffset now)
+    {
+        foreach (var key in newestFirst)
+        {
+            if (createdAt(key) <= now - PublishAhead)
+            {
+                return key;
+            }
+        }
+
+        return newestFirst[^1];
+    }
+
+    private SigningKeyRecord NewRecord()
+    {
+        using var rsa = RSA.Create(2048);
+        return new SigningKeyRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Algorithm = Algorithm,
+            ProtectedKey = protector.Protect(Convert.ToBase64String(rsa.ExportPkcs8PrivateKey())),
+            CreatedAt = time.GetUtcNow(),
+        };
+    }
+
+    private sealed record Snapshot(OpenIdConnectConfiguration Configuration, IReadOnlyList<(RsaSecurityKey Key, DateTimeOffset CreatedAt)> Keys, DateTimeOffset LoadedAt);
+}
+
+/// <summary>Asks <see cref="SigningKeys"/> to rotate a minute after start-up, then every hour, in every process.</summary>
+internal sealed partial class SigningKeyRotation(SigningKeys keys, ILogger<SigningKeyRotation> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstCheck = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(FirstCheck, stoppingToken);
+            using var timer = new PeriodicTimer(Interval);
+            do
+            {
+                try
+                {
+                    if (await keys.RotateIfDueAsync(stoppingToken))
+                    {
+                        LogRotated(logger, SigningKeys.PublishAhead.TotalMinutes);
+                    }
+                }
+                catch (Exception ex) when (ex is NpgsqlException or DbUpdateException or TimeoutException && !stoppingToken.IsCancellationRequested)
+                {
+                    LogRotationFailed(logger, ex.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A new token-signing key was stored; it signs in {Minutes} minutes")]
+    private static partial void LogRotated(ILogger logger, double minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token-signing key rotation failed ({Reason}); trying again in an hour")]
+    private static partial void LogRotationFailed(ILogger logger, string reason);
 }

@@ -25,4 +25,10 @@ public sealed class TokenSettings
     public int LockoutFailures { get; set; } = 10;
 
     public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// A signing key signs for this many days; then a new one is made, published to every process before it signs,
+    /// and the old one is deleted once the last token it signed has expired.
+    /// </summary>
+    public int SigningKeyDays { get; set; } = 30;
 }
