@@ -120,7 +120,8 @@ public sealed class TwoFactorTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(6, setup.Digits);
         Assert.Equal(30, setup.PeriodSeconds);
         var key = setup.SharedKey.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-        Assert.StartsWith("otpauth://totp/", setup.AuthenticatorUri, StringComparison.Ordinal);
+        Assert.StartsWith("otpauth://totp/Accountability:", setup.AuthenticatorUri, StringComparison.Ordinal);
+        Assert.Contains("issuer=Accountability&", setup.AuthenticatorUri, StringComparison.Ordinal);
         Assert.Contains($"secret={key}", setup.AuthenticatorUri, StringComparison.Ordinal);
         Assert.Contains(Uri.EscapeDataString(member.Email), setup.AuthenticatorUri, StringComparison.Ordinal);
 

@@ -227,8 +227,7 @@ internal sealed class TwoFactorHandlers(
     SecondFactor secondFactor,
     TwoFactorAccount accounts,
     Sessions sessions,
-    CurrentUser currentUser,
-    TokenSettings settings)
+    CurrentUser currentUser)
     : IRequestHandler<GetTwoFactorStatus, TwoFactorStatusResponse>,
         IRequestHandler<StartAuthenticatorSetup, AuthenticatorSetupResponse>,
         IRequestHandler<EnableTwoFactor, RecoveryCodesResponse>,
@@ -251,7 +250,7 @@ internal sealed class TwoFactorHandlers(
 
         await users.ResetAuthenticatorKeyAsync(account);
         var key = await users.GetAuthenticatorKeyAsync(account) ?? throw new InvalidOperationException("The authenticator key was not stored.");
-        var issuer = Uri.EscapeDataString(settings.Issuer);
+        var issuer = Uri.EscapeDataString(AuthenticatorIssuer);
         var label = Uri.EscapeDataString(account.Email ?? account.Id.ToString());
         return new AuthenticatorSetupResponse(
             Grouped(key),
@@ -304,6 +303,9 @@ internal sealed class TwoFactorHandlers(
 
         return await secondFactor.NewRecoveryCodesAsync(account);
     }
+
+    /// <summary>The name authenticator apps show beside the account.</summary>
+    private const string AuthenticatorIssuer = "Accountability";
 
     /// <summary>The key in lower-case groups of four, as authenticator apps ask for it.</summary>
     private static string Grouped(string key)
