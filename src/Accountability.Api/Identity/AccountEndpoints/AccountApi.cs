@@ -5,7 +5,7 @@ using MediatR;
 namespace Accountability.Api.Identity.AccountEndpoints;
 
 /// <summary>
-/// <c>/api/v1/account</c>: register, sign in, refresh, sign out, profile, password, two-step sign-in. Each endpoint maps HTTP to one
+/// <c>/api/v1/account</c>: register, sign in, refresh, sign out, profile, password, two-step sign-in, sessions. Each endpoint maps HTTP to one
 /// command; validation, problems and rate limits come from the edge.
 /// </summary>
 public static class AccountApi
@@ -80,7 +80,34 @@ public static class AccountApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         MapTwoFactor(account.MapGroup("/two-factor"));
+        MapSessions(account.MapGroup("/sessions"));
         return app;
+    }
+
+    /// <summary>The member's signed-in devices: list them, sign one out, or all but this one.</summary>
+    private static void MapSessions(RouteGroupBuilder sessions)
+    {
+        sessions.MapGet("/", async (IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListSessions(), cancellationToken)))
+            .RequireAccess(AccessRule.Authenticated)
+            .WithName("ListSessions");
+
+        sessions.MapDelete("/{sessionId:guid}", async (Guid sessionId, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                await mediator.Send(new EndSession(sessionId), cancellationToken);
+                return TypedResults.NoContent();
+            })
+            .RequireAccess(AccessRule.Authenticated)
+            .WithName("EndSession")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapPost("/end-others", async (IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                await mediator.Send(new EndOtherSessions(), cancellationToken);
+                return TypedResults.NoContent();
+            })
+            .RequireAccess(AccessRule.Authenticated)
+            .WithName("EndOtherSessions");
     }
 
     /// <summary>Two-step sign-in: set up an authenticator app, turn it on or off, renew the recovery codes.</summary>

@@ -25,6 +25,8 @@ internal sealed class Account : IdentityUser<Guid>
 /// </summary>
 internal sealed class SignInSession
 {
+    public const int ClientNameMaxLength = 200;
+
     public Guid Id { get; set; }
 
     public Guid AccountId { get; set; }
@@ -37,6 +39,9 @@ internal sealed class SignInSession
     public DateTimeOffset? RevokedAt { get; set; }
 
     public string? RevokedReason { get; set; }
+
+    /// <summary>What the device said it was when it signed in (its User-Agent, shortened), for the member's list of sessions.</summary>
+    public string? ClientName { get; set; }
 }
 
 /// <summary>An opaque refresh token, stored only as its SHA-256; used once, then replaced (rotation).</summary>

@@ -45,6 +45,7 @@ internal sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> opti
             session.HasIndex(s => s.AccountId);
             session.HasOne<Account>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
             session.Property(s => s.RevokedReason).HasMaxLength(40);
+            session.Property(s => s.ClientName).HasMaxLength(SignInSession.ClientNameMaxLength);
         });
 
         builder.Entity<RefreshTokenRecord>(token =>

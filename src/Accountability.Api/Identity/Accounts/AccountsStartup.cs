@@ -23,7 +23,7 @@ internal sealed partial class AccountsStartup(
     ILogger<AccountsStartup> logger) : IHostedService
 {
     /// <summary>Bump with a new step in <see cref="ApplySchemaAsync"/> when the identity model changes.</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private const string LockKey = "hashtextextended('accountability.identity.bootstrap', 0)";
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -91,6 +91,14 @@ internal sealed partial class AccountsStartup(
         {
             // 2: account and session changes are announced to every process (see KnownSessions).
             await ExecuteAsync(connection, transaction, KnownSessions.TriggersSql(AccountsDbContext.Schema), cancellationToken);
+        }
+
+        if (current < 3)
+        {
+            // 3: a session keeps what the device said it was, for the member's list of sessions (a new database has it already).
+            await ExecuteAsync(connection, transaction,
+                $"ALTER TABLE {AccountsDbContext.Schema}.sessions ADD COLUMN IF NOT EXISTS client_name character varying({SignInSession.ClientNameMaxLength})",
+                cancellationToken);
         }
 
         await ExecuteAsync(connection, transaction,

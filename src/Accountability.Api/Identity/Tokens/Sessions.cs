@@ -14,7 +14,7 @@ namespace Accountability.Api.Identity.Tokens;
 /// </summary>
 internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, KnownSessions known, TimeProvider time)
 {
-    public async Task<IssuedRefreshToken> StartAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task<IssuedRefreshToken> StartAsync(Guid accountId, string? clientName, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var session = new SignInSession
@@ -23,6 +23,7 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Kno
             AccountId = accountId,
             CreatedAt = now,
             ExpiresAt = now.AddDays(settings.SessionMaxDays),
+            ClientName = clientName,
         };
         db.Sessions.Add(session);
         var issued = AddRefreshToken(session.Id, session.ExpiresAt, now);
@@ -76,6 +77,33 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Kno
         return new Rotation(RotationOutcome.Rotated, found.AccountId, issued);
     }
 
+    /// <summary>The account's live sessions, newest first, each with the time its tokens were last renewed.</summary>
+    public async Task<IReadOnlyList<SessionInfo>> ListAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await db.Sessions.AsNoTracking()
+            .Where(s => s.AccountId == accountId && s.RevokedAt == null && s.ExpiresAt > now)
+            .OrderByDescending(s => s.CreatedAt)
+            .Select(s => new SessionInfo(
+                s.Id,
+                s.CreatedAt,
+                db.RefreshTokens.Where(t => t.SessionId == s.Id).Max(t => (DateTimeOffset?)t.CreatedAt) ?? s.CreatedAt,
+                s.ExpiresAt,
+                s.ClientName))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Ends one live session of the account; false when the account has no such live session.</summary>
+    public async Task<bool> RevokeOwnAsync(Guid accountId, Guid sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ended = await db.Sessions
+            .Where(s => s.Id == sessionId && s.AccountId == accountId && s.RevokedAt == null && s.ExpiresAt > now)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
+        known.Forget(accountId);
+        return ended > 0;
+    }
+
     /// <summary>Ends the session: its tokens stop working in this process at once, in the others when they hear of it.</summary>
     public async Task RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
@@ -90,7 +118,7 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Kno
         }
     }
 
-    /// <summary>Ends every session of the account except <paramref name="keep"/> (after a password change).</summary>
+    /// <summary>Ends every session of the account except <paramref name="keep"/> (after a password change, or when asked).</summary>
     public async Task RevokeOthersAsync(Guid accountId, Guid? keep, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -137,3 +165,6 @@ internal sealed record Rotation(RotationOutcome Outcome, Guid AccountId, IssuedR
     public static readonly Rotation Invalid = new(RotationOutcome.Invalid, Guid.Empty, null);
     public static readonly Rotation Reused = new(RotationOutcome.Reused, Guid.Empty, null);
 }
+
+/// <summary>A live session as its owner sees it.</summary>
+internal sealed record SessionInfo(Guid SessionId, DateTimeOffset SignedInAt, DateTimeOffset LastRenewedAt, DateTimeOffset ExpiresAt, string? ClientName);

@@ -40,6 +40,11 @@ internal sealed class SigningKeys(
     private readonly IDataProtector protector = protection.CreateProtector("Accountability.Identity.SigningKeys.v1");
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, RsaSecurityKey> known = new(StringComparer.Ordinal);
+
+    // The keys' own factory: the library's default one caches signers per key id for the whole process, and a
+    // signer kept there outlives these keys (a second host on the same database in one process, after the first
+    // disposed its keys, would sign with a disposed key).
+    private readonly CryptoProviderFactory crypto = new();
     private Snapshot? current;
     private bool refreshRequested;
 
@@ -166,7 +171,7 @@ internal sealed class SigningKeys(
             {
                 var rsa = RSA.Create();
                 rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(protector.Unprotect(record.ProtectedKey)), out _);
-                key = new RsaSecurityKey(rsa) { KeyId = record.Id };
+                key = new RsaSecurityKey(rsa) { KeyId = record.Id, CryptoProviderFactory = crypto };
                 known[record.Id] = key;
             }
 
