@@ -68,15 +68,24 @@ internal sealed class GoalsProjection : IProjection
 
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
+        // Each goal's version is written once for the page, after the page's other changes: the version of its
+        // stream's last event here. One statement for the page, not one per check-in, since it runs under the
+        // append lock when inline.
+        var versions = new Dictionary<Guid, long>();
         foreach (var stored in events)
         {
             Apply(context, stored.Data);
             if (Domain.Common.StreamIds.TryParse(stored.StreamId, out _, out var goalId))
             {
-                context.Enqueue("UPDATE rm.goals SET version = $2 WHERE goal_id = $1")
-                    .With(goalId, NpgsqlDbType.Uuid)
-                    .With(stored.Version, NpgsqlDbType.Bigint);
+                versions[goalId] = Math.Max(stored.Version, versions.GetValueOrDefault(goalId));
             }
+        }
+
+        if (versions.Count > 0)
+        {
+            context.Enqueue("UPDATE rm.goals g SET version = v.version FROM unnest($1::uuid[], $2::bigint[]) AS v(goal_id, version) WHERE g.goal_id = v.goal_id")
+                .With(versions.Keys.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                .With(versions.Values.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
         }
 
         return Task.CompletedTask;
