@@ -22,9 +22,7 @@ internal sealed class LoginValidator : AbstractValidator<Login>
             .Must(email => AccountRules.IsPlainText(email, allowSpaces: true)).WithMessage("The e-mail address contains characters that are not allowed.");
         RuleFor(r => r.Password).PasswordShape();
         RuleFor(r => r.TwoFactorCode).AuthenticatorCode();
-        RuleFor(r => r.RecoveryCode).RecoveryCode()
-            .Must((r, recoveryCode) => recoveryCode is null || r.TwoFactorCode is null)
-            .WithMessage("Send either the authenticator code or a recovery code, not both.");
+        RuleFor(r => r.RecoveryCode).RecoveryCodeInsteadOf(r => r.TwoFactorCode);
     }
 }
 

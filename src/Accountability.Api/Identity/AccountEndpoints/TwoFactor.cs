@@ -44,15 +44,19 @@ public sealed record RenewRecoveryCodes(string Password, string? Code, string? R
 internal static class TwoFactorRules
 {
     public const int CodeDigits = 6;
+    public const int PeriodSeconds = 30;
     public const int RecoveryCodeMaxLength = 24;
 
     public static IRuleBuilderOptions<T, string?> AuthenticatorCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(value => value is null || SecondFactor.NormalizeCode(value) is not null)
             .WithMessage($"Enter the {CodeDigits}-digit code your authenticator app shows.");
 
-    public static IRuleBuilderOptions<T, string?> RecoveryCode<T>(this IRuleBuilder<T, string?> rule) =>
+    /// <summary>A recovery code's shape, sent instead of (never beside) the authenticator code <paramref name="code"/>.</summary>
+    public static IRuleBuilderOptions<T, string?> RecoveryCodeInsteadOf<T>(this IRuleBuilder<T, string?> rule, Func<T, string?> code) =>
         rule.Must(value => value is null || (value.Length <= RecoveryCodeMaxLength && SecondFactor.NormalizeRecoveryCode(value).Length > 0 && AccountRules.IsPlainText(value, allowSpaces: true)))
-            .WithMessage("Enter one of your recovery codes, for example ABCDE-12345.");
+            .WithMessage("Enter one of your recovery codes, for example ABCDE-12345.")
+            .Must((request, value) => value is null || code(request) is null)
+            .WithMessage("Send either the authenticator code or a recovery code, not both.");
 }
 
 internal sealed class EnableTwoFactorValidator : AbstractValidator<EnableTwoFactor>
@@ -84,9 +88,7 @@ internal abstract class SecondFactorConfirmationValidator<T> : AbstractValidator
         RuleFor(r => r.Code).NotEmpty().When(r => r.RecoveryCode is null)
             .WithMessage("Enter the code your authenticator app shows, or send a recovery code.");
         RuleFor(r => r.Code).AuthenticatorCode();
-        RuleFor(r => r.RecoveryCode).RecoveryCode()
-            .Must((r, recoveryCode) => recoveryCode is null || r.Code is null)
-            .WithMessage("Send either the authenticator code or a recovery code, not both.");
+        RuleFor(r => r.RecoveryCode).RecoveryCodeInsteadOf(r => r.Code);
     }
 }
 
@@ -148,13 +150,16 @@ internal sealed class SecondFactor(UserManager<Account> users, TimeProvider time
     private static List<(string Code, long At)> UsedCodes(string? stored, DateTimeOffset now)
     {
         var since = (now - ReplayWindow).ToUnixTimeSeconds();
-        return (stored ?? string.Empty)
-            .Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split(':'))
-            .Where(parts => parts.Length == 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .Select(parts => (Code: parts[0], At: long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture)))
-            .Where(u => u.At >= since)
-            .ToList();
+        var used = new List<(string Code, long At)>();
+        foreach (var entry in (stored ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (entry.Split(':') is [var code, var at] && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds >= since)
+            {
+                used.Add((code, seconds));
+            }
+        }
+
+        return used;
     }
 
     /// <summary>Uses up a recovery code; false when it is not one of the account's unused codes.</summary>
@@ -254,9 +259,9 @@ internal sealed class TwoFactorHandlers(
         var label = Uri.EscapeDataString(account.Email ?? account.Id.ToString());
         return new AuthenticatorSetupResponse(
             Grouped(key),
-            $"otpauth://totp/{issuer}:{label}?secret={key}&issuer={issuer}&digits={TwoFactorRules.CodeDigits}&period=30",
+            $"otpauth://totp/{issuer}:{label}?secret={key}&issuer={issuer}&digits={TwoFactorRules.CodeDigits}&period={TwoFactorRules.PeriodSeconds}",
             TwoFactorRules.CodeDigits,
-            30);
+            TwoFactorRules.PeriodSeconds);
     }
 
     public async Task<RecoveryCodesResponse> Handle(EnableTwoFactor request, CancellationToken cancellationToken)

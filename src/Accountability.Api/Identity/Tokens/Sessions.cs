@@ -97,9 +97,7 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Kno
     public async Task<bool> RevokeOwnAsync(Guid accountId, Guid sessionId, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var ended = await db.Sessions
-            .Where(s => s.Id == sessionId && s.AccountId == accountId && s.RevokedAt == null && s.ExpiresAt > now)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
+        var ended = await EndAsync(db.Sessions.Where(s => s.Id == sessionId && s.AccountId == accountId && s.ExpiresAt > now), reason, cancellationToken);
         known.Forget(accountId);
         return ended > 0;
     }
@@ -107,11 +105,8 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Kno
     /// <summary>Ends the session: its tokens stop working in this process at once, in the others when they hear of it.</summary>
     public async Task RevokeAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var accountId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (Guid?)s.AccountId).FirstOrDefaultAsync(cancellationToken);
-        await db.Sessions
-            .Where(s => s.Id == sessionId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
+        await EndAsync(db.Sessions.Where(s => s.Id == sessionId), reason, cancellationToken);
         if (accountId is { } account)
         {
             known.Forget(account);
@@ -121,11 +116,17 @@ internal sealed class Sessions(AccountsDbContext db, TokenSettings settings, Kno
     /// <summary>Ends every session of the account except <paramref name="keep"/> (after a password change, or when asked).</summary>
     public async Task RevokeOthersAsync(Guid accountId, Guid? keep, string reason, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await db.Sessions
-            .Where(s => s.AccountId == accountId && s.RevokedAt == null && s.Id != keep)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
+        await EndAsync(db.Sessions.Where(s => s.AccountId == accountId && s.Id != keep), reason, cancellationToken);
         known.Forget(accountId);
+    }
+
+    /// <summary>Marks the live ones of <paramref name="sessions"/> revoked now, with the reason; returns how many.</summary>
+    private Task<int> EndAsync(IQueryable<SignInSession> sessions, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return sessions
+            .Where(s => s.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, reason), cancellationToken);
     }
 
     private IssuedRefreshToken AddRefreshToken(Guid sessionId, DateTimeOffset sessionExpiresAt, DateTimeOffset now)
