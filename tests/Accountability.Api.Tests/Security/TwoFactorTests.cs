@@ -272,6 +272,53 @@ public sealed class TwoFactorTests(ApiHost host) : IClassFixture<ApiHost>
         await ProblemAssert.IsProblemAsync(locked, HttpStatusCode.Unauthorized, ProblemTypes.InvalidCredentials);
     }
 
+    [Fact]
+    public async Task Turning_it_on_is_all_or_nothing_when_a_write_fails_half_way()
+    {
+        var member = await host.RegisterAsync();
+        var phone = await host.LoginAsync(member.Email);
+        var client = host.ClientFor(member);
+        var setup = await SetUpAsync(client);
+        var key = setup.SharedKey.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+
+        // The recovery codes, written after the switch itself, fail to store for this member.
+        var name = $"fail_codes_{member.Id:N}";
+        await ExecuteAsync($"""
+            CREATE FUNCTION identity.{name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.user_id = '{member.Id}' AND NEW.name = 'RecoveryCodes' THEN RAISE EXCEPTION 'recovery codes cannot be stored'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON identity.account_tokens FOR EACH ROW EXECUTE FUNCTION identity.{name}();
+            """);
+        try
+        {
+            using var failed = await client.PostAsJsonAsync("api/v1/account/two-factor/enable", new { password = member.Password, code = Totp.Code(key, DateTimeOffset.UtcNow) });
+            await ProblemAssert.IsProblemAsync(failed, HttpStatusCode.InternalServerError, ProblemTypes.Internal);
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP TRIGGER {name} ON identity.account_tokens; DROP FUNCTION identity.{name}();");
+        }
+
+        // Nothing of it stayed: not on, no codes, the other device still signed in, and the password alone signs in.
+        Assert.Equal(new TwoFactorStatusResponse(false, 0), await client.GetFromJsonAsync<TwoFactorStatusResponse>("api/v1/account/two-factor"));
+        using (var phoneProfile = await host.CreateClient(phone.AccessToken).GetAsync("api/v1/account/profile"))
+        {
+            Assert.Equal(HttpStatusCode.OK, phoneProfile.StatusCode);
+        }
+
+        using (var passwordOnly = await LoginAsync(member, null, null))
+        {
+            Assert.Equal(HttpStatusCode.OK, passwordOnly.StatusCode);
+        }
+
+        // Tried again, it goes through.
+        using var enabled = await client.PostAsJsonAsync("api/v1/account/two-factor/enable", new { password = member.Password, code = Totp.Code(key, DateTimeOffset.UtcNow + Step) });
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        Assert.Equal(new TwoFactorStatusResponse(true, 10), await client.GetFromJsonAsync<TwoFactorStatusResponse>("api/v1/account/two-factor"));
+    }
+
     public static TheoryData<string, string, string[]> BadBodies => new()
     {
         { "api/v1/account/two-factor/enable", """{}""", ["password", "code"] },
@@ -335,6 +382,14 @@ public sealed class TwoFactorTests(ApiHost host) : IClassFixture<ApiHost>
         {
             Assert.Equal(HttpStatusCode.OK, withRecovery.StatusCode);
         }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<AuthenticatorSetupResponse> SetUpAsync(HttpClient client)

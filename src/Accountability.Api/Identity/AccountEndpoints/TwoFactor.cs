@@ -228,6 +228,7 @@ internal sealed class TwoFactorAccount(UserManager<Account> users, SecondFactor 
 }
 
 internal sealed class TwoFactorHandlers(
+    AccountsDbContext db,
     UserManager<Account> users,
     SecondFactor secondFactor,
     TwoFactorAccount accounts,
@@ -239,6 +240,9 @@ internal sealed class TwoFactorHandlers(
         IRequestHandler<DisableTwoFactor, Unit>,
         IRequestHandler<RenewRecoveryCodes, RecoveryCodesResponse>
 {
+    /// <summary>The name authenticator apps show beside the account.</summary>
+    private const string AuthenticatorIssuer = "Accountability";
+
     public async Task<TwoFactorStatusResponse> Handle(GetTwoFactorStatus request, CancellationToken cancellationToken)
     {
         var account = await users.FindByIdAsync(currentUser.MemberId.ToString()) ?? throw ProblemException.NotFound();
@@ -264,7 +268,31 @@ internal sealed class TwoFactorHandlers(
             TwoFactorRules.PeriodSeconds);
     }
 
-    public async Task<RecoveryCodesResponse> Handle(EnableTwoFactor request, CancellationToken cancellationToken)
+    public Task<RecoveryCodesResponse> Handle(EnableTwoFactor request, CancellationToken cancellationToken) =>
+        AllOrNothingAsync(() => EnableAsync(request, cancellationToken), cancellationToken);
+
+    public Task<Unit> Handle(DisableTwoFactor request, CancellationToken cancellationToken) =>
+        AllOrNothingAsync(() => DisableAsync(request), cancellationToken);
+
+    public Task<RecoveryCodesResponse> Handle(RenewRecoveryCodes request, CancellationToken cancellationToken) =>
+        AllOrNothingAsync(
+            async () => await secondFactor.NewRecoveryCodesAsync(
+                await accounts.ConfirmedWithSecondFactorAsync(request, "Two-step sign-in is not on, so there are no recovery codes.")),
+            cancellationToken);
+
+    /// <summary>
+    /// A change made of several writes (the switch, the codes, the key, the sessions) in one transaction: if one
+    /// fails none stays, so an account is never left on without recovery codes, or off with its old key.
+    /// </summary>
+    private async Task<T> AllOrNothingAsync<T>(Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await change();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private async Task<RecoveryCodesResponse> EnableAsync(EnableTwoFactor request, CancellationToken cancellationToken)
     {
         var account = await accounts.ConfirmedAsync(request.Password);
         if (account.TwoFactorEnabled)
@@ -290,7 +318,7 @@ internal sealed class TwoFactorHandlers(
         return codes;
     }
 
-    public async Task<Unit> Handle(DisableTwoFactor request, CancellationToken cancellationToken)
+    private async Task<Unit> DisableAsync(DisableTwoFactor request)
     {
         var account = await accounts.ConfirmedWithSecondFactorAsync(request, "Two-step sign-in is not on.");
 
@@ -301,16 +329,6 @@ internal sealed class TwoFactorHandlers(
         await users.ResetAuthenticatorKeyAsync(account);
         return Unit.Value;
     }
-
-    public async Task<RecoveryCodesResponse> Handle(RenewRecoveryCodes request, CancellationToken cancellationToken)
-    {
-        var account = await accounts.ConfirmedWithSecondFactorAsync(request, "Two-step sign-in is not on, so there are no recovery codes.");
-
-        return await secondFactor.NewRecoveryCodesAsync(account);
-    }
-
-    /// <summary>The name authenticator apps show beside the account.</summary>
-    private const string AuthenticatorIssuer = "Accountability";
 
     /// <summary>The key in lower-case groups of four, as authenticator apps ask for it.</summary>
     private static string Grouped(string key)
