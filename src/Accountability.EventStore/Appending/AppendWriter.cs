@@ -24,6 +24,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     private readonly EventLogSignal signal;
     private readonly ILogger logger;
     private readonly string sql;
+    private readonly bool projectAhead;
     private readonly Task loop;
 
     public AppendWriter(
@@ -38,7 +39,8 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         this.inlineProjections = inlineProjections;
         this.signal = signal;
         this.logger = logger;
-        sql = $"SELECT status, stream_version, first_seq, last_seq, committed_at FROM {options.QuotedSchema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        sql = $"SELECT status, stream_version, first_seq, last_seq, committed_at FROM {options.QuotedSchema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        projectAhead = inlineProjections.All(p => p.Projection.QueuesWritesOnly);
         loop = Task.Run(RunAsync);
     }
 
@@ -173,23 +175,12 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         if (inlineProjections.Count == 0)
         {
             // One statement, committed on its own: one round trip.
-            outcomes = await CallAppendFunctionAsync(connection, begin: false, batch).ConfigureAwait(false);
+            outcomes = await CallAppendFunctionAsync(connection, batch, projected: null).ConfigureAwait(false);
         }
         else
         {
-            // BEGIN travels with the append call and COMMIT with the projections' queued writes: two round trips.
-            try
-            {
-                outcomes = await CallAppendFunctionAsync(connection, begin: true, batch).ConfigureAwait(false);
-                var context = new ProjectionContext(connection, null, isRebuild: false);
-                await ApplyInlineProjectionsAsync(context, batch, outcomes).ConfigureAwait(false);
-                await context.FlushWithAsync(new NpgsqlBatchCommand("COMMIT"), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch
-            {
-                await RollBackQuietlyAsync(connection).ConfigureAwait(false);
-                throw;
-            }
+            outcomes = (projectAhead && batch.TrueForAll(a => !a.Expected.IsAny) ? await TryInOneTripAsync(connection, batch).ConfigureAwait(false) : null)
+                ?? await InTwoTripsAsync(connection, batch).ConfigureAwait(false);
         }
 
         long last = 0;
@@ -212,6 +203,50 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         return outcomes;
     }
 
+    /// <summary>
+    /// Every append states the version it expects, and every inline projection only queues writes: the projections
+    /// run first, as if each append goes through, and BEGIN, the append, their writes and COMMIT travel in one round
+    /// trip, so the append lock is held only while PostgreSQL works. Null when the function refused the batch as a
+    /// whole (nothing was written): it is then decided again in two round trips.
+    /// </summary>
+    private async Task<Outcome[]?> TryInOneTripAsync(NpgsqlConnection connection, List<PendingAppend> batch)
+    {
+        var context = new ProjectionContext(connection, null, isRebuild: false) { QueuedOnly = true };
+        await ApplyInlineProjectionsAsync(context, AsStored(batch, outcomes: null)).ConfigureAwait(false);
+        try
+        {
+            return await CallAppendFunctionAsync(connection, batch, projected: context).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == EventStoreSchema.BatchRefusedState)
+        {
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            return null;
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>BEGIN travels with the append call, and COMMIT with the writes of the projections applied to what went through.</summary>
+    private async Task<Outcome[]> InTwoTripsAsync(NpgsqlConnection connection, List<PendingAppend> batch)
+    {
+        try
+        {
+            var outcomes = await CallAppendFunctionAsync(connection, batch, projected: null, begin: true).ConfigureAwait(false);
+            var context = new ProjectionContext(connection, null, isRebuild: false);
+            await ApplyInlineProjectionsAsync(context, AsStored(batch, outcomes)).ConfigureAwait(false);
+            await context.FlushWithAsync(new NpgsqlBatchCommand("COMMIT"), CancellationToken.None).ConfigureAwait(false);
+            return outcomes;
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
     {
         try
@@ -228,7 +263,12 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         }
     }
 
-    private async Task<Outcome[]> CallAppendFunctionAsync(NpgsqlConnection connection, bool begin, List<PendingAppend> batch)
+    /// <summary>
+    /// Calls the append function. With <paramref name="projected"/> (projections applied ahead), the call is BEGIN, the
+    /// append refusing anything but the whole batch, the projections' writes and COMMIT; otherwise the append alone,
+    /// after BEGIN when <paramref name="begin"/>.
+    /// </summary>
+    private async Task<Outcome[]> CallAppendFunctionAsync(NpgsqlConnection connection, List<PendingAppend> batch, ProjectionContext? projected, bool begin = false)
     {
         var total = batch.Sum(a => a.Events.Count);
         var streamIds = new string[batch.Count];
@@ -271,7 +311,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         }
 
         await using var call = new NpgsqlBatch(connection);
-        if (begin)
+        if (begin || projected is not null)
         {
             call.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         }
@@ -289,6 +329,12 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = readOwners });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = readIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = readVersions });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = projected is not null });
+        if (projected is not null)
+        {
+            projected.MoveQueuedTo(call);
+            call.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
 
         var outcomes = new Outcome[batch.Count];
         await using var reader = await call.ExecuteReaderAsync().ConfigureAwait(false);
@@ -303,36 +349,61 @@ internal sealed partial class AppendWriter : IAsyncDisposable
                 await reader.GetFieldValueAsync<DateTimeOffset>(4).ConfigureAwait(false));
         }
 
+        // The statements after the append (the projections' writes, COMMIT) answer no rows; reading past them
+        // surfaces their errors here.
+        while (await reader.NextResultAsync().ConfigureAwait(false))
+        {
+        }
+
         return outcomes;
     }
 
-    private async Task ApplyInlineProjectionsAsync(ProjectionContext context, List<PendingAppend> batch, Outcome[] outcomes)
+    /// <summary>
+    /// The batch's events as stored: those of the appends that went through (<paramref name="outcomes"/>), or, ahead
+    /// of the append (null), every append's at the versions it expects, with sequence 0 and the writer's clock.
+    /// </summary>
+    private static List<StoredEvent> AsStored(List<PendingAppend> batch, Outcome[]? outcomes)
     {
-        var appended = new List<StoredEvent>();
+        var now = DateTimeOffset.UtcNow;
+        var stored = new List<StoredEvent>();
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i].Status != AppendStatus.Appended)
+            var append = batch[i];
+            long firstVersion, firstSequence;
+            DateTimeOffset at;
+            if (outcomes is null)
+            {
+                (firstVersion, firstSequence, at) = (append.Expected.Version + 1, 0, now);
+            }
+            else if (outcomes[i].Status == AppendStatus.Appended)
+            {
+                (firstVersion, firstSequence, at) = (outcomes[i].Version - append.Events.Count + 1, outcomes[i].FirstSequence, outcomes[i].CommittedAt);
+            }
+            else
             {
                 continue;
             }
 
-            var append = batch[i];
-            var firstVersion = outcomes[i].Version - append.Events.Count + 1;
             for (var j = 0; j < append.Events.Count; j++)
             {
                 var ev = append.Events[j];
-                appended.Add(new StoredEvent(
-                    outcomes[i].FirstSequence + j,
+                stored.Add(new StoredEvent(
+                    firstSequence == 0 ? 0 : firstSequence + j,
                     append.StreamId,
                     firstVersion + j,
                     ev.EventId,
                     ev.TypeName,
                     ev.Data,
                     ev.Metadata,
-                    outcomes[i].CommittedAt));
+                    at));
             }
         }
 
+        return stored;
+    }
+
+    private async Task ApplyInlineProjectionsAsync(ProjectionContext context, List<StoredEvent> appended)
+    {
         if (appended.Count == 0)
         {
             return;

@@ -34,6 +34,16 @@ public interface IProjection
     IReadOnlyList<string> Tables { get; }
 
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct);
+
+    /// <summary>
+    /// For an inline projection: true when <see cref="ApplyAsync"/> only queues writes (<see cref="ProjectionContext.Enqueue"/>)
+    /// and uses neither <see cref="StoredEvent.Sequence"/> nor <see cref="StoredEvent.Timestamp"/>. When every inline
+    /// projection says so, the writer applies them before the append, to events at the versions the appends expect
+    /// (sequence 0, the writer's clock), and sends their writes with the append and the COMMIT: one round trip, with the
+    /// append lock held only while PostgreSQL works. A batch that would not go through whole is decided again the
+    /// usual way, projections after the append.
+    /// </summary>
+    bool QueuesWritesOnly => false;
 }
 
 /// <summary>A durable consumer of the log (for example an outbox relay): it runs outside the projection transaction.</summary>
@@ -78,8 +88,13 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
     /// </summary>
     internal bool AsynchronousCommit { get; init; }
 
+    /// <summary>True while inline projections that only queue writes are applied ahead of their append: nothing may run now.</summary>
+    internal bool QueuedOnly { get; init; }
+
     /// <summary>A command to run now, in the projection's transaction (for reads, or writes whose result is needed).</summary>
-    public NpgsqlCommand CreateCommand(string sql) => new(sql, Connection, Transaction);
+    public NpgsqlCommand CreateCommand(string sql) => QueuedOnly
+        ? throw new InvalidOperationException($"This projection runs ahead of its append and may only queue writes; it must not say {nameof(IProjection.QueuesWritesOnly)}.")
+        : new(sql, Connection, Transaction);
 
     /// <summary>Queues a write to be sent with the transaction's last statement; add its parameters to the returned command.</summary>
     public NpgsqlBatchCommand Enqueue(string sql)
@@ -103,6 +118,17 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
         }
     }
 
+    /// <summary>Moves the queued writes into <paramref name="batch"/>, to travel with the store's own statements.</summary>
+    internal void MoveQueuedTo(NpgsqlBatch batch)
+    {
+        foreach (var command in queued)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        queued.Clear();
+    }
+
     /// <summary>Sends the queued writes, if any.</summary>
     internal async Task FlushAsync(CancellationToken ct)
     {
@@ -112,12 +138,7 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
         }
 
         await using var batch = new NpgsqlBatch(Connection, Transaction);
-        foreach (var command in queued)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        queued.Clear();
+        MoveQueuedTo(batch);
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -130,12 +151,7 @@ public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransac
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
         }
 
-        foreach (var command in queued)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        queued.Clear();
+        MoveQueuedTo(batch);
         batch.BatchCommands.Add(last);
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return last.RecordsAffected;

@@ -17,6 +17,9 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
     public const int AppendLock = 2;
     public const int DaemonLock = 3;
 
+    /// <summary>The SQLSTATE with which the append function refuses a batch sent whole that it cannot apply whole.</summary>
+    public const string BatchRefusedState = "ES001";
+
     public string NotifyChannel => $"{options.Schema}_events";
 
     public async Task ApplyAsync(NpgsqlDataSource dataSource, IEnumerable<string> extraDdl, CancellationToken ct)
@@ -88,6 +91,8 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
             """;
         // The append function before it checked the streams a decision read.
         yield return $"DROP FUNCTION IF EXISTS {s}.append_batch(text[], text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[])";
+        // The append function before it could refuse a batch as a whole (callers of that one still resolve to the new one).
+        yield return $"DROP FUNCTION IF EXISTS {s}.append_batch(text[], text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[], int[], text[], bigint[])";
         yield return AppendFunction();
     }
 
@@ -108,6 +113,9 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
     /// Returns one row per append, in input order: status 0 appended, 1 wrong expected version,
     /// 2 already appended (same event ids, same stream), 3 event ids used elsewhere, 4 a stream read has moved on
     /// (first_seq: which read, 1-based over the batch; stream_version: its version).
+    /// With p_whole, an append that would not go through refuses the whole batch instead (SQLSTATE
+    /// <see cref="BatchRefusedState"/>, raised before the append lock is taken): the writer sends it that way when
+    /// the statements after it assume every append went through.
     /// Each call sends one NOTIFY with its last sequence number, delivered only if the transaction commits. The
     /// notify queue's lock is taken at commit, in the order the append lock already imposes, so it adds no waiting.
     /// </summary>
@@ -115,7 +123,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
         CREATE OR REPLACE FUNCTION {{s}}.append_batch(
             p_stream_ids text[], p_stream_types text[], p_expected bigint[], p_counts int[],
             p_event_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
-            p_read_owners int[], p_read_ids text[], p_read_versions bigint[])
+            p_read_owners int[], p_read_ids text[], p_read_versions bigint[], p_whole boolean DEFAULT false)
         RETURNS TABLE (status int, stream_version bigint, first_seq bigint, last_seq bigint, committed_at timestamptz)
         LANGUAGE plpgsql AS $fn$
         DECLARE
@@ -167,6 +175,9 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                  ORDER BY u.o
                  LIMIT 1;
                 IF r IS NOT NULL THEN
+                    IF p_whole THEN
+                        RAISE EXCEPTION 'a stream the decision read has moved on' USING ERRCODE = '{{BatchRefusedState}}';
+                    END IF;
                     RETURN QUERY SELECT 4, rv, r::bigint, 0::bigint, now();
                     RETURN;
                 END IF;
@@ -330,6 +341,9 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 END LOOP;
                 EXIT WHEN NOT redo;
             END LOOP;
+            IF refused AND p_whole THEN
+                RAISE EXCEPTION 'not every append of the batch goes through' USING ERRCODE = '{{BatchRefusedState}}';
+            END IF;
 
             IF ok_events > 0 THEN
                 -- 4. Only now take the append lock and draw sequence numbers, contiguous and in order.

@@ -10,10 +10,12 @@ public sealed class EventStoreGuaranteeTests
 {
     private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Concurrent_writers_on_one_stream_get_contiguous_versions_and_every_loser_gets_a_concurrency_error_with_nothing_written()
+    [Theory]
+    [InlineData("after")]
+    [InlineData("ahead")]
+    public async Task Concurrent_writers_on_one_stream_get_contiguous_versions_and_every_loser_gets_a_concurrency_error_with_nothing_written(string inline)
     {
-        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), TestStore.WithProjections);
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), TestStore.Projections(inline));
         const string stream = "account-contended";
         const int writers = 24;
         const int attemptsPerWriter = 15;
@@ -54,6 +56,63 @@ public sealed class EventStoreGuaranteeTests
         // Losers are refused before any sequence number is drawn: the sequence has no holes from them.
         Assert.Equal(await store.ScalarAsync("SELECT last_value FROM es.events_seq"), await store.ScalarAsync("SELECT max(seq) FROM es.events"));
         Assert.Equal(written.Count, await store.ScalarAsync($"SELECT total FROM public.stream_totals WHERE stream_id = '{stream}'"));
+        Assert.Equal(written.Count, await store.ScalarAsync($"SELECT version FROM public.stream_totals WHERE stream_id = '{stream}'"));
+    }
+
+    [Theory]
+    [InlineData("after")]
+    [InlineData("ahead")]
+    public async Task An_append_whose_inline_write_fails_in_PostgreSQL_leaves_nothing_and_the_rest_of_its_batch_goes_through(string inline)
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), TestStore.Projections(inline));
+        await store.Store.AppendAsync("account-warm", ExpectedVersion.NoStream, [new EventData(new Deposited(1))]);
+
+        // Sent together, so that they share commits: the negative deposits break the totals' CHECK in their writes.
+        var appends = Enumerable.Range(0, 40).Select(i => Task.Run(() => store.Store.AppendAsync(
+            $"account-{i}", ExpectedVersion.NoStream, [new EventData(new Deposited(i % 10 == 3 ? -1 : 2)), new EventData(new Deposited(1))]))).ToList();
+        await Task.WhenAll(appends.Select(a => a.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        for (var i = 0; i < appends.Count; i++)
+        {
+            if (i % 10 == 3)
+            {
+                var failure = await Assert.ThrowsAsync<EventStoreException>(() => appends[i]);
+                Assert.Contains($"account-{i}", failure.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(2, (await appends[i]).Version);
+            }
+        }
+
+        Assert.Equal(36, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id LIKE 'account-%' AND id <> 'account-warm'"));
+        Assert.Equal(72, await store.ScalarAsync("SELECT count(*) FROM es.events WHERE stream_id <> 'account-warm'"));
+        Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM es.events WHERE stream_id IN ('account-3', 'account-13', 'account-23', 'account-33')"));
+        Assert.Equal(
+            await store.RowsAsync("SELECT id || ':' || version FROM es.streams ORDER BY id"),
+            await store.RowsAsync("SELECT stream_id || ':' || version FROM public.stream_totals ORDER BY stream_id"));
+        Assert.Equal(36 * 3, await store.ScalarAsync("SELECT sum(total) FROM public.stream_totals WHERE stream_id <> 'account-warm'"));
+
+        // The failed streams can still start, and later appends see no trace of the failures.
+        Assert.Equal(1, (await store.Store.AppendAsync("account-3", ExpectedVersion.NoStream, [new EventData(new Deposited(4))])).Version);
+        Assert.Equal(4, await store.ScalarAsync("SELECT total FROM public.stream_totals WHERE stream_id = 'account-3'"));
+    }
+
+    [Fact]
+    public async Task An_inline_projection_applied_ahead_of_its_append_cannot_run_commands_and_its_append_then_writes_nothing()
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), TestStore.WithProjectionsAhead);
+
+        // Holding the transaction needs a command run in it; a projection that says it only queues writes may not.
+        var failure = await Assert.ThrowsAsync<EventStoreException>(() =>
+            store.Store.AppendAsync("account-hold", ExpectedVersion.NoStream, [new EventData(new Deposited(1, HoldMs: 10))]));
+        Assert.IsType<InvalidOperationException>(failure.InnerException);
+        Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM es.streams"));
+        Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM public.stream_totals"));
+
+        // An append with any version is projected after it, where commands may run.
+        await store.Store.AppendAsync("account-hold", ExpectedVersion.Any, [new EventData(new Deposited(1, HoldMs: 10))]);
+        Assert.Equal(1, await store.ScalarAsync("SELECT total FROM public.stream_totals WHERE stream_id = 'account-hold'"));
     }
 
     [Fact]
@@ -194,10 +253,12 @@ public sealed class EventStoreGuaranteeTests
         Assert.Equal(300, await store.ScalarAsync("SELECT sum(balance) FROM public.balances WHERE stream_id LIKE 'account-late%'"));
     }
 
-    [Fact]
-    public async Task An_append_retried_with_the_same_event_ids_writes_nothing_twice()
+    [Theory]
+    [InlineData("after")]
+    [InlineData("ahead")]
+    public async Task An_append_retried_with_the_same_event_ids_writes_nothing_twice(string inline)
     {
-        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), TestStore.WithProjections);
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), TestStore.Projections(inline));
         var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
         EventData[] events = [new(ids[0], new Deposited(5)), new(ids[1], new Withdrawn(2))];
 

@@ -73,14 +73,17 @@ public sealed class BalanceProjection : IProjection
 /// <summary>
 /// Inline: a per-stream total the writer sees at once. Deposits may ask it to hold the append's transaction
 /// open (<see cref="Deposited.HoldMs"/>) or to fail it after sequence numbers were drawn (<see cref="Deposited.Fail"/>).
+/// Its table refuses a negative total, so a deposit below zero fails its append in PostgreSQL, in the projection's write.
 /// </summary>
-public sealed class StreamTotalProjection : IProjection
+public class StreamTotalProjection : IProjection
 {
     public string Name => "stream_totals";
 
+    public virtual bool QueuesWritesOnly => false;
+
     public IReadOnlyCollection<Type> EventTypes => [typeof(Deposited)];
 
-    public IReadOnlyList<string> Schema => ["CREATE TABLE IF NOT EXISTS public.stream_totals (stream_id text PRIMARY KEY, total bigint NOT NULL, version bigint NOT NULL)"];
+    public IReadOnlyList<string> Schema => ["CREATE TABLE IF NOT EXISTS public.stream_totals (stream_id text PRIMARY KEY, total bigint NOT NULL CHECK (total >= 0), version bigint NOT NULL)"];
 
     public IReadOnlyList<string> Tables => ["public.stream_totals"];
 
@@ -110,6 +113,15 @@ public sealed class StreamTotalProjection : IProjection
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Version });
         }
     }
+}
+
+/// <summary>
+/// The same totals, declared to only queue writes: the writer applies it ahead of the append and sends its writes in
+/// the append's round trip. A deposit that asks to hold the transaction makes it run a command, which is refused.
+/// </summary>
+public sealed class StreamTotalAheadProjection : StreamTotalProjection
+{
+    public override bool QueuesWritesOnly => true;
 }
 
 /// <summary>Fails on one marked note, every time: its event must go to the dead letters and the rest must pass.</summary>

@@ -64,6 +64,20 @@ public sealed class TestStore : IAsyncDisposable
             .AddProjection<BalanceProjection>(ProjectionLifecycle.Async)
             .AddProjection<StreamTotalProjection>(ProjectionLifecycle.Inline);
 
+    /// <summary>As <see cref="WithProjections"/>, with the inline totals applied ahead of the append, in its round trip.</summary>
+    public static void WithProjectionsAhead(EventStoreOptions options) =>
+        options.AddProjection<SeenProjection>(ProjectionLifecycle.Async)
+            .AddProjection<BalanceProjection>(ProjectionLifecycle.Async)
+            .AddProjection<StreamTotalAheadProjection>(ProjectionLifecycle.Inline);
+
+    /// <summary>The projections a test runs with: inline ones applied after the append ("after") or ahead of it ("ahead").</summary>
+    public static Action<EventStoreOptions> Projections(string inline) => inline switch
+    {
+        "after" => WithProjections,
+        "ahead" => WithProjectionsAhead,
+        _ => throw new ArgumentOutOfRangeException(nameof(inline), inline, "after or ahead"),
+    };
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(QueryConnectionString);

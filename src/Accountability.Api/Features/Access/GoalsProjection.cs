@@ -25,6 +25,8 @@ internal sealed class GoalsProjection : IProjection
 
     public string Name => "access-goals";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } =
         DomainEvents.All.Select(e => e.Type).Where(t => t.Namespace == typeof(GoalSet).Namespace).ToArray();
 

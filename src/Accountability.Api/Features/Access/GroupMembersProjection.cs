@@ -16,6 +16,8 @@ internal sealed class GroupMembersProjection : IProjection
 {
     public string Name => "access-group-members";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } =
     [
         typeof(GroupCreated), typeof(MemberJoined), typeof(MemberLeft), typeof(MemberRemoved), typeof(MemberReinstated),

@@ -20,6 +20,8 @@ internal sealed class GroupsProjection : IProjection
 
     public string Name => "access-groups";
 
+    public bool QueuesWritesOnly => true;
+
     /// <summary>Every event of the group stream: each one moves the stream version the row carries (the ETag).</summary>
     public IReadOnlyCollection<Type> EventTypes { get; } =
         DomainEvents.All.Select(e => e.Type).Where(t => t.Namespace == typeof(GroupCreated).Namespace).ToArray();

@@ -16,6 +16,8 @@ internal sealed class PartnerPairsProjection : IProjection
 {
     public string Name => "access-partner-pairs";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } = [typeof(PartnersPaired), typeof(PartnersUnpaired)];
 
     public IReadOnlyList<string> Schema { get; } =

@@ -16,6 +16,8 @@ internal sealed class CheckInDaysProjection : IProjection
 {
     public string Name => "check-in-days";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } = [typeof(CheckInPosted)];
 
     public IReadOnlyList<string> Schema { get; } =

@@ -18,6 +18,8 @@ internal sealed class PausesProjection : IProjection
 {
     public string Name => "member-pauses";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } = [typeof(PauseDeclared), typeof(PauseEnded)];
 
     public IReadOnlyList<string> Schema { get; } =

@@ -21,6 +21,8 @@ internal sealed class GroupItemsProjection : IProjection
 {
     public string Name => "group-items";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } =
         [typeof(CheckInPosted), typeof(WinRecorded), typeof(GroupWinRecorded), typeof(AnnouncementPosted), typeof(FeedItemReported), typeof(CommentPosted), typeof(CommentDeleted)];
 

@@ -19,6 +19,8 @@ internal sealed class PartnerRequestsProjection : IProjection
 {
     public string Name => "partner-requests";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } =
         [typeof(PartnerRequested), typeof(PartnerRequestWithdrawn), typeof(PartnersPaired), typeof(PartnerRequestDeclined), typeof(NudgeSent)];
 

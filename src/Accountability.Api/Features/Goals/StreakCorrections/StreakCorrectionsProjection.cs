@@ -16,6 +16,8 @@ internal sealed class StreakCorrectionsProjection : IProjection
 {
     public string Name => "streak-corrections";
 
+    public bool QueuesWritesOnly => true;
+
     public IReadOnlyCollection<Type> EventTypes { get; } =
         [typeof(StreakCorrectionRequested), typeof(StreakCorrectionApproved), typeof(StreakCorrectionRejected)];
 
