@@ -200,6 +200,23 @@ public sealed class StreakTests
     }
 
     [Fact]
+    public void A_day_counts_as_done_from_the_version_that_made_it_done_and_a_later_undone_version_restarts_that()
+    {
+        // Monday: posted done at 20:00, amended done (new note) at 21:00, undone at 22:00, done again at 23:00.
+        CheckInAmended Amended(bool done, int hour) =>
+            new(Id("check-in-2025-03-03"), GoalId, GroupId, Alice, Day(0), done, null, $"at {hour}", [], null, false, true, Utc(2025, 3, 3, hour), "Europe/London", Day(0));
+        var events = new object[] { DailyGoal(), Posted(Day(0)), Amended(true, 21), Amended(false, 22), Amended(true, 23) };
+
+        DateTimeOffset? DoneAt(DateTimeOffset asOf) => Progress(events, asOf).Periods[0].DoneAt;
+
+        Assert.Equal(Utc(2025, 3, 3, 20), DoneAt(Utc(2025, 3, 3, 21, 30)));
+        Assert.Null(DoneAt(Utc(2025, 3, 3, 22, 30)));
+        Assert.Equal(Utc(2025, 3, 3, 23), DoneAt(Utc(2025, 3, 3, 23, 30)));
+        Assert.Equal(Utc(2025, 3, 3, 23), DoneAt(AfterClose(0)));
+        Assert.Equal(Utc(2025, 3, 3, 23), Progress(events, AfterClose(0)).Current.ReachedAt);
+    }
+
+    [Fact]
     public void The_streak_is_explained_by_the_check_ins_behind_it()
     {
         var progress = Progress([DailyGoal(), .. DoneOn(0, 2, 3)], AfterClose(3));

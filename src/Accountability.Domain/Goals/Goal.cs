@@ -26,7 +26,18 @@ public sealed record CheckInContent(
 }
 
 /// <summary>One version of a check-in: the original post or an amendment.</summary>
-public sealed record CheckInVersion(CheckInContent Content, DateTimeOffset RecordedAt, string TimeZoneId, DateOnly RecordedOnLocalDate);
+public sealed record CheckInVersion(CheckInContent Content, DateTimeOffset RecordedAt, string TimeZoneId, DateOnly RecordedOnLocalDate)
+{
+    /// <summary>
+    /// Since when the date has counted as done without a break, as of this version: the first of the done versions
+    /// that run up to it; null when this version is not done. Set by <see cref="Following"/>.
+    /// </summary>
+    public DateTimeOffset? DoneSince { get; private init; }
+
+    /// <summary>This version as recorded after <paramref name="previous"/> (null for the first version).</summary>
+    public CheckInVersion Following(CheckInVersion? previous) =>
+        this with { DoneSince = Content.Done ? previous?.DoneSince ?? RecordedAt : null };
+}
 
 /// <summary>The check-in of one local date with every version, so "as of" views see what was known then.</summary>
 public sealed record CheckIn(Guid CheckInId, DateOnly Date, ImmutableList<CheckInVersion> Versions)
@@ -35,9 +46,17 @@ public sealed record CheckIn(Guid CheckInId, DateOnly Date, ImmutableList<CheckI
 
     public DateTimeOffset FirstPostedAt => Versions[0].RecordedAt;
 
+    /// <summary>This check-in with <paramref name="version"/> recorded after its current one.</summary>
+    public CheckIn Amended(CheckInVersion version) => this with { Versions = Versions.Add(version.Following(Current)) };
+
     /// <summary>The version in force at <paramref name="asOf"/>, or null if the check-in did not exist yet.</summary>
     public CheckInVersion? AsOf(DateTimeOffset asOf)
     {
+        if (Current.RecordedAt <= asOf)
+        {
+            return Current;
+        }
+
         CheckInVersion? found = null;
         foreach (var version in Versions)
         {
@@ -190,8 +209,8 @@ public sealed record Goal(
     private Goal WithVersion(Guid checkInId, DateOnly date, CheckInVersion version)
     {
         var checkIn = CheckIns.TryGetValue(date, out var existing)
-            ? existing with { Versions = existing.Versions.Add(version) }
-            : new CheckIn(checkInId, date, [version]);
+            ? existing.Amended(version)
+            : new CheckIn(checkInId, date, [version.Following(null)]);
         return this with
         {
             CheckIns = CheckIns.SetItem(date, checkIn),

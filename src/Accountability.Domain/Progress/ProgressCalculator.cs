@@ -313,28 +313,10 @@ public static class ProgressCalculator
         }
 
         /// <summary>The instant a date's check-in became (and stayed) done as of now, with the check-in.</summary>
-        private (DateTimeOffset? DoneAt, CheckIn? CheckIn) DoneOn(DateOnly date)
-        {
-            if (!goal.CheckIns.TryGetValue(date, out var checkIn))
-            {
-                return (null, null);
-            }
-
-            DateTimeOffset? doneSince = null;
-            var exists = false;
-            foreach (var version in checkIn.Versions)
-            {
-                if (version.RecordedAt > asOf)
-                {
-                    break;
-                }
-
-                exists = true;
-                doneSince = version.Content.Done ? doneSince ?? version.RecordedAt : null;
-            }
-
-            return (doneSince, exists ? checkIn : null);
-        }
+        private (DateTimeOffset? DoneAt, CheckIn? CheckIn) DoneOn(DateOnly date) =>
+            goal.CheckIns.TryGetValue(date, out var checkIn) && checkIn.AsOf(asOf) is { } version
+                ? (version.DoneSince, checkIn)
+                : (null, null);
 
         private Pause? PauseCovering(DateOnly date)
         {

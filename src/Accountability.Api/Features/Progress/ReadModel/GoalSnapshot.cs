@@ -127,7 +127,7 @@ internal sealed record CheckInColumns(Guid[] Ids, int[] Dates, int[] VersionCoun
             for (var k = 0; k < VersionCounts[i]; k++, v++)
             {
                 var content = new CheckInContent((Flags[v] & DoneFlag) != 0, Values[v], null, [], Moods[v], (Flags[v] & StuckFlag) != 0, (Flags[v] & SharedFlag) != 0);
-                builder.Add(new CheckInVersion(content, new DateTimeOffset(At[v], TimeSpan.Zero), string.Empty, date));
+                builder.Add(new CheckInVersion(content, new DateTimeOffset(At[v], TimeSpan.Zero), string.Empty, date).Following(k == 0 ? null : builder[k - 1]));
             }
 
             result.Add(new CheckIn(Ids[i], date, builder.ToImmutable()));
