@@ -10,6 +10,7 @@ internal sealed class EventStore(
     NpgsqlDataSource dataSource,
     EventStoreOptions options,
     EventReader reader,
+    EventLogTail tail,
     StreamStateCache states,
     AppendWriter writer) : IEventStore
 {
@@ -117,8 +118,7 @@ internal sealed class EventStore(
     public async Task<EventPage> ReadAllAsync(long afterSequence, int maxCount, IReadOnlyCollection<string>? eventTypes = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAllAsync(connection, null, afterSequence, maxCount, eventTypes, ct).ConfigureAwait(false);
+        return await tail.ReadAllAsync(connection: null, afterSequence, maxCount, eventTypes, ct).ConfigureAwait(false);
     }
 
     public async Task<long> ReadHighWaterMarkAsync(CancellationToken ct = default)

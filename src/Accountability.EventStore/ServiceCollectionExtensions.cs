@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<EventStoreSchema>();
         services.AddSingleton<EventReader>();
+        services.AddSingleton<EventLogTail>();
         services.AddSingleton<StreamStateCache>();
         services.AddSingleton<EventLogSignal>();
         services.AddSingleton<ProjectionCatalog>();

@@ -16,6 +16,7 @@ internal sealed partial class ProjectionAgent(
     NpgsqlDataSource dataSource,
     EventStoreOptions options,
     EventReader reader,
+    EventLogTail tail,
     EventLogSignal signal,
     ILogger logger)
 {
@@ -72,7 +73,10 @@ internal sealed partial class ProjectionAgent(
         var (position, rebuildTarget) = await ReadCheckpointAsync(connection, ct).ConfigureAwait(false);
         var rebuilding = rebuildTarget is not null && position < rebuildTarget;
         var pageSize = rebuilding ? options.Daemon.RebuildBatchSize : options.Daemon.BatchSize;
-        var page = await reader.ReadAllAsync(connection, null, position, pageSize, consumer.TypeNames, ct).ConfigureAwait(false);
+        // A rebuild reads the log from PostgreSQL in its own large pages; a runner near the head shares the tail.
+        var page = rebuilding
+            ? await reader.ReadAllAsync(connection, null, position, pageSize, consumer.TypeNames, ct).ConfigureAwait(false)
+            : await tail.ReadAllAsync(connection, position, pageSize, consumer.TypeNames, ct).ConfigureAwait(false);
         var ceiling = page.Ceiling(position);
         if (ceiling <= position)
         {

@@ -18,6 +18,7 @@ internal sealed partial class ProjectionDaemon(
     EventStoreSchema schema,
     ProjectionCatalog catalog,
     EventReader reader,
+    EventLogTail tail,
     EventLogSignal signal,
     ILogger<ProjectionDaemon> logger) : BackgroundService
 {
@@ -83,7 +84,7 @@ internal sealed partial class ProjectionDaemon(
         LogLeader(logger, options.Daemon.NodeName);
         using var leadership = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var agents = consumers
-            .Select(c => Task.Run(() => new ProjectionAgent(c, dataSource, options, reader, signal, logger).RunAsync(leadership.Token), CancellationToken.None))
+            .Select(c => Task.Run(() => new ProjectionAgent(c, dataSource, options, reader, tail, signal, logger).RunAsync(leadership.Token), CancellationToken.None))
             .ToList();
         isLeader = true;
         try

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Accountability.EventStore.Reading;
 using Accountability.EventStore.Tests.Support;
 using Accountability.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Accountability.EventStore.Tests.Guarantees;
 
@@ -96,6 +98,85 @@ public sealed class EventStoreGuaranteeTests
         // The failed streams can still start, and later appends see no trace of the failures.
         Assert.Equal(1, (await store.Store.AppendAsync("account-3", ExpectedVersion.NoStream, [new EventData(new Deposited(4))])).Version);
         Assert.Equal(4, await store.ScalarAsync("SELECT total FROM public.stream_totals WHERE stream_id = 'account-3'"));
+    }
+
+    [Fact]
+    public async Task Readers_of_the_log_get_exactly_what_the_database_holds_whether_the_shared_tail_or_PostgreSQL_answers()
+    {
+        // Pages of 40 keep a tail of 80 events, so readers both inside it and behind it are exercised.
+        // No daemon: the test's readers alone move the tail, so it is often behind the head by more than a page.
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync(), o =>
+        {
+            TestStore.WithProjections(o);
+            o.Daemon.Enabled = false;
+            o.Daemon.BatchSize = 40;
+        });
+        var tail = store.Host.Services.GetRequiredService<EventLogTail>();
+        var random = new Random(7);
+        string[] deposits = ["deposited"];
+        string[] both = ["deposited", "noted"];
+        var readers = new (long Position, IReadOnlyCollection<string>? Types, int Max)[]
+        {
+            (0, null, 25), (0, deposits, 7), (0, both, 40), (0, ["withdrawn"], 3), (0, null, 100),
+        };
+
+        for (var round = 0; round < 16; round++)
+        {
+            // Appends of every type, some rolled back after drawing sequence numbers (holes in the log).
+            // Mostly a few appends a round; every fourth round more than the tail holds, so its pages fill up and it lets go.
+            var batch = Enumerable.Range(0, round % 4 == 3 ? 100 : 12).Select(i => random.Next(4) switch
+            {
+                0 => (object)new Noted($"n{round}-{i}"),
+                1 => new Withdrawn(1),
+                _ => new Deposited(1, Fail: random.Next(10) == 0),
+            }).ToList();
+            await Task.WhenAll(batch.Select((data, i) => Task.Run(async () =>
+            {
+                try
+                {
+                    await store.Store.AppendAsync($"account-{i % 5}", ExpectedVersion.Any, [new EventData(data)]);
+                }
+                catch (EventStoreException) when (data is Deposited { Fail: true })
+                {
+                }
+            })));
+
+            for (var r = 0; r < readers.Length; r++)
+            {
+                var (position, types, max) = readers[r];
+                var ceiling = await ReadsAsTheDatabaseHoldsAsync(store, position, max, types);
+
+                // Some readers move on a page at a time, some only sometimes, so they spread out over the log.
+                readers[r].Position = r % 2 == 0 || round % 3 == 0 ? ceiling : position;
+            }
+
+            // And readers anywhere in the log, the tail's edges included.
+            var head = await store.ScalarAsync("SELECT max(seq) FROM es.events");
+            var (from, to) = tail.Range;
+            var edges = new[] { from - 1, from, from + 1, to - 1, to, to + 1, head };
+            foreach (var position in edges.Concat(Enumerable.Range(0, 6).Select(_ => (long)random.Next((int)head + 1))).Where(p => p >= 0))
+            {
+                await ReadsAsTheDatabaseHoldsAsync(store, position, random.Next(1, 60), random.Next(3) == 0 ? null : both);
+            }
+        }
+
+        var total = await store.ScalarAsync("SELECT count(*) FROM es.events");
+        Assert.True(total > 200, $"the log should have grown past the tail ({total} events)");
+        Assert.True(await store.ScalarAsync("SELECT last_value FROM es.events_seq") > total, "the log should have holes");
+    }
+
+    /// <summary>Reads a page through the store and checks it against the events table; returns its ceiling.</summary>
+    private static async Task<long> ReadsAsTheDatabaseHoldsAsync(TestStore store, long position, int max, IReadOnlyCollection<string>? types)
+    {
+        var page = await store.Store.ReadAllAsync(position, max, types);
+        var filter = types is null ? string.Empty : $" AND type IN ({string.Join(',', types.Select(t => $"'{t}'"))})";
+        var expected = await store.RowsAsync($"SELECT seq FROM es.events WHERE seq > {position}{filter} ORDER BY seq LIMIT {max}");
+        Assert.Equal(expected, page.Events.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(page.Events, e => Assert.True(types is null || types.Contains(e.EventType)));
+        Assert.Equal(expected.Count >= max, page.IsFull);
+        var ceiling = page.Ceiling(position);
+        Assert.Equal(0, await store.ScalarAsync($"SELECT count(*) FROM es.events WHERE seq > {position} AND seq <= {ceiling}{filter} AND seq NOT IN ({string.Join(',', expected.DefaultIfEmpty("0"))})"));
+        return ceiling;
     }
 
     [Fact]
