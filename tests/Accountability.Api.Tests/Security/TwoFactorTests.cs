@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Accountability.Api.Identity.AccountEndpoints;
+using Accountability.Api.Identity.Accounts;
 using Accountability.Api.Infrastructure.Http.Problems;
 using Accountability.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Accountability.Api.Tests.Security;
@@ -370,6 +373,11 @@ public sealed class TwoFactorTests(ApiHost host) : IClassFixture<ApiHost>
             Assert.All(recoveryCodes, code => Assert.DoesNotContain(code, value, StringComparison.OrdinalIgnoreCase));
         });
 
+        // Decrypted, the recovery codes are still only hashes: the table and the key ring together do not give them away.
+        var codes = await ReadRecoveryCodesAsHeldAsync(member.Id);
+        Assert.Equal(recoveryCodes.Count, codes.Split(';').Length);
+        Assert.All(recoveryCodes, code => Assert.DoesNotContain(code, codes, StringComparison.OrdinalIgnoreCase));
+
         await using var second = await ApiHost.StartAsync(new ApiHostOptions { ConnectionString = host.ConnectionString });
         using (var withCode = await second.Client.PostAsJsonAsync("api/v1/account/login",
                    new { email = member.Email, password = member.Password, twoFactorCode = Totp.Code(key, DateTimeOffset.UtcNow + Step) }))
@@ -382,6 +390,15 @@ public sealed class TwoFactorTests(ApiHost host) : IClassFixture<ApiHost>
         {
             Assert.Equal(HttpStatusCode.OK, withRecovery.StatusCode);
         }
+    }
+
+    /// <summary>The recovery codes as the store holds them once decrypted (what a reader of the table and the key ring sees).</summary>
+    private async Task<string> ReadRecoveryCodesAsHeldAsync(Guid memberId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
+        var account = await users.FindByIdAsync(memberId.ToString());
+        return await users.GetAuthenticationTokenAsync(account!, "[AspNetUserStore]", "RecoveryCodes") ?? string.Empty;
     }
 
     private async Task ExecuteAsync(string sql)
