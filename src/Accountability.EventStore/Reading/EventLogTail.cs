@@ -123,38 +123,30 @@ internal sealed class EventLogTail(NpgsqlDataSource dataSource, EventReader read
     }
 
     /// <summary>Adds the kept events after <paramref name="position"/> of the given types to <paramref name="found"/>, up to <paramref name="maxCount"/> in all; returns the position reached. Under the gate.</summary>
-    private long Take(long position, int maxCount, IReadOnlyCollection<string>? eventTypes, List<StoredEvent> found)
+    private long Take(long position, int maxCount, IReadOnlyCollection<string>? eventTypes, List<StoredEvent> found) =>
+        AddWanted(events, FirstAfter(position), maxCount, eventTypes, found) ? found[^1].Sequence : to;
+
+    private static EventPage Answer(EventPage page, long ceiling, int maxCount, IReadOnlyCollection<string>? eventTypes, List<StoredEvent> found) =>
+        AddWanted(page.Events, 0, maxCount, eventTypes, found)
+            ? new EventPage(found, found[^1].Sequence, IsFull: true)
+            : new EventPage(found, ceiling, IsFull: false);
+
+    /// <summary>Adds the events of <paramref name="source"/> from <paramref name="start"/> that are of the given types; true once <paramref name="found"/> holds <paramref name="maxCount"/>.</summary>
+    private static bool AddWanted(IReadOnlyList<StoredEvent> source, int start, int maxCount, IReadOnlyCollection<string>? eventTypes, List<StoredEvent> found)
     {
-        for (var i = FirstAfter(position); i < events.Count; i++)
+        for (var i = start; i < source.Count; i++)
         {
-            if (eventTypes is not { Count: > 0 } || eventTypes.Contains(events[i].EventType))
+            if (eventTypes is not { Count: > 0 } || eventTypes.Contains(source[i].EventType))
             {
-                found.Add(events[i]);
+                found.Add(source[i]);
                 if (found.Count >= maxCount)
                 {
-                    return events[i].Sequence;
+                    return true;
                 }
             }
         }
 
-        return to;
-    }
-
-    private static EventPage Answer(EventPage page, long ceiling, int maxCount, IReadOnlyCollection<string>? eventTypes, List<StoredEvent> found)
-    {
-        foreach (var e in page.Events)
-        {
-            if (eventTypes is not { Count: > 0 } || eventTypes.Contains(e.EventType))
-            {
-                found.Add(e);
-                if (found.Count >= maxCount)
-                {
-                    return new EventPage(found, e.Sequence, IsFull: true);
-                }
-            }
-        }
-
-        return new EventPage(found, ceiling, IsFull: false);
+        return false;
     }
 
     private int FirstAfter(long sequence)
