@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Npgsql;
 using Accountability.EventStore.Projections;
 using Accountability.EventStore.Tests.Support;
 
@@ -333,6 +334,66 @@ public sealed class AppendAndReadTests
 
         Assert.Equal(0, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id LIKE 'account-b%b'"));
         Assert.Equal(20, await store.ScalarAsync("SELECT count(*) FROM es.streams WHERE id LIKE 'account-b%a'"));
+    }
+
+    [Fact]
+    public async Task The_append_function_decides_a_batch_of_independent_appends_together_as_it_would_one_by_one()
+    {
+        await using var store = await TestStore.StartAsync(await TestStore.NewDatabaseAsync());
+        foreach (var id in new[] { "s1", "s2", "s3", "s4", "r1" })
+        {
+            await store.Store.AppendAsync(id, ExpectedVersion.NoStream, [new EventData(new Deposited(1))]);
+        }
+
+        var next = await store.ScalarAsync("SELECT max(seq) FROM es.events") + 1;
+
+        // Four appends to four existing streams, in no particular id order, with 2, 1, 3 and 1 events, one of them
+        // expecting any version and one with a read that holds: all go through, numbered in the batch's order.
+        var together = await store.RowsAsync(Batch(
+            [("s3", 1, 2), ("s1", 1, 1), ("s2", -1, 3), ("s4", 1, 1)], first: 1, reads: "ARRAY[4], ARRAY['r1'], ARRAY[1::bigint]"));
+        Assert.Equal(
+            [$"0|3|{next}|{next + 1}", $"0|2|{next + 2}|{next + 2}", $"0|4|{next + 3}|{next + 5}", $"0|2|{next + 6}|{next + 6}"],
+            together);
+        Assert.Equal(
+            [$"{next}|s3|2", $"{next + 1}|s3|3", $"{next + 2}|s1|2", $"{next + 3}|s2|2", $"{next + 4}|s2|3", $"{next + 5}|s2|4", $"{next + 6}|s4|2"],
+            await store.RowsAsync($"SELECT seq, stream_id, version FROM es.events WHERE seq >= {next} ORDER BY seq"));
+        Assert.Equal(["r1|1", "s1|2", "s2|4", "s3|3", "s4|2"], await store.RowsAsync("SELECT id, version FROM es.streams ORDER BY id"));
+        Assert.Equal(7, await store.ScalarAsync($"SELECT count(*) FROM es.events WHERE seq >= {next} AND event_id::text LIKE '00000000-0000-0000-0000-0000000001%'"));
+
+        // One append expecting a stale version and one whose read has moved: the others still go through.
+        next += 7;
+        var mixed = await store.RowsAsync(Batch(
+            [("s1", 2, 1), ("s2", 3, 1), ("s4", 2, 1), ("s3", 3, 1)], first: 20, reads: "ARRAY[3], ARRAY['r1'], ARRAY[0::bigint]"));
+        Assert.Equal([$"0|3|{next}|{next}", "1|4|0|0", "4|1|1|0", $"0|4|{next + 1}|{next + 1}"], mixed);
+
+        // The first two appends of the first batch, sent again: recognised as already appended, nothing written twice.
+        var retried = await store.RowsAsync(Batch([("s3", 1, 2), ("s1", 1, 1)], first: 1, reads: "'{}'::int[], '{}'::text[], '{}'::bigint[]"));
+        Assert.Equal([$"2|3|{next - 7}|{next - 6}", $"2|2|{next - 5}|{next - 5}"], retried);
+        Assert.Equal(next + 2, await store.ScalarAsync("SELECT max(seq) FROM es.events") + 1);
+
+        // Sent whole, a batch one of whose appends would not go through is refused before anything is written.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => store.RowsAsync(Batch(
+            [("s1", 3, 1), ("s3", 4, 1), ("s4", 9, 1)], first: 40, reads: "'{}'::int[], '{}'::text[], '{}'::bigint[]", whole: true)));
+        Assert.Equal("ES001", refused.SqlState);
+        Assert.Equal(next + 2, await store.ScalarAsync("SELECT max(seq) FROM es.events") + 1);
+        Assert.Equal(["r1|1", "s1|3", "s2|4", "s3|4", "s4|2"], await store.RowsAsync("SELECT id, version FROM es.streams ORDER BY id"));
+    }
+
+    /// <summary>A call of the append function for appends given as (stream, expected version, number of events), event ids numbered from <paramref name="first"/>.</summary>
+    private static string Batch((string Stream, int Expected, int Count)[] appends, int first, string reads, bool whole = false)
+    {
+        var events = appends.Sum(a => a.Count);
+        var ids = Enumerable.Range(first, events).Select(i => $"'00000000-0000-0000-0000-{256 + i:x12}'");
+        const string Amount = """'{"Amount":1}'::jsonb""";
+        const string Empty = "'{}'::jsonb";
+        return $"""
+            SELECT status, stream_version, first_seq, last_seq FROM es.append_batch(
+                ARRAY[{string.Join(',', appends.Select(a => $"'{a.Stream}'"))}], array_fill('account'::text, ARRAY[{appends.Length}]),
+                ARRAY[{string.Join(',', appends.Select(a => a.Expected))}]::bigint[], ARRAY[{string.Join(',', appends.Select(a => a.Count))}],
+                ARRAY[{string.Join(',', ids)}]::uuid[], array_fill('deposited'::text, ARRAY[{events}]),
+                array_fill({Amount}, ARRAY[{events}]), array_fill({Empty}, ARRAY[{events}]),
+                {reads}, {(whole ? "true" : "false")})
+            """;
     }
 
     private static int Fold(int balance, object e) => e switch

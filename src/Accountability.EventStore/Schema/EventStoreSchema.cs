@@ -170,7 +170,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 -- The other streams the decision read must still be where it read them.
                 SELECT u.o, coalesce(rs.version, 0) INTO r, rv
                   FROM unnest(p_read_ids, p_read_versions) WITH ORDINALITY AS u(x, v, o)
-                  LEFT JOIN {{s}}.streams rs ON rs.id = u.x
+                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x) rs ON true
                  WHERE coalesce(rs.version, 0) <> u.v
                  ORDER BY u.o
                  LIMIT 1;
@@ -249,7 +249,35 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 -- Versions of the streams read (those appended to in this batch are followed in the decisions below).
                 SELECT array_agg(coalesce(rs.version, 0) ORDER BY u.o) INTO read_db
                   FROM unnest(p_read_ids) WITH ORDINALITY AS u(x, o)
-                  LEFT JOIN {{s}}.streams rs ON rs.id = u.x;
+                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x) rs ON true;
+            END IF;
+
+            IF n > 1 AND m = n AND true = ALL (known) AND 0 <> ALL (p_counts) AND (nr = 0 OR NOT (p_read_ids && p_stream_ids)) THEN
+                -- Each append to its own existing stream, none reading a stream the batch appends to (the common
+                -- case under load): the appends do not depend on one another, so they are decided together, in a
+                -- few statements. If any would not go through, the general path below decides them one by one.
+                SELECT array_agg(base[array_position(ids, x)] ORDER BY o) INTO vers FROM unnest(p_stream_ids) WITH ORDINALITY AS u(x, o);
+                IF (nr = 0 OR read_db = p_read_versions)
+                   AND NOT EXISTS (SELECT 1 FROM unnest(p_expected, vers) AS u(e, v) WHERE u.e >= 0 AND u.e <> u.v) THEN
+                    ok_events := coalesce(array_length(p_event_ids, 1), 0);
+                    PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
+                    SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, ok_events)) g;
+                    PERFORM pg_notify('{{NotifyChannel}}', seqs[ok_events]::text);
+                    INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
+                    SELECT seqs[e.ord], a.x, a.v + e.ord - a.off, e.id, e.t, e.d, e.md
+                      FROM (SELECT u.x, u.v, u.c, (sum(u.c) OVER (ORDER BY u.o) - u.c)::int AS off
+                              FROM unnest(p_stream_ids, vers, p_counts) WITH ORDINALITY AS u(x, v, c, o)) a
+                      JOIN unnest(p_event_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(id, t, d, md, ord)
+                        ON e.ord > a.off AND e.ord <= a.off + a.c;
+                    UPDATE {{s}}.streams t SET version = u.v + u.c, updated_at = now()
+                      FROM unnest(p_stream_ids, vers, p_counts) AS u(x, v, c)
+                     WHERE t.id = u.x;
+                    RETURN QUERY SELECT 0, a.v + a.c, seqs[a.off + 1], seqs[a.off + a.c], now()
+                      FROM (SELECT u.v, u.c, (sum(u.c) OVER (ORDER BY u.o) - u.c)::int AS off, u.o
+                              FROM unnest(vers, p_counts) WITH ORDINALITY AS u(v, c, o)) a
+                     ORDER BY a.o;
+                    RETURN;
+                END IF;
             END IF;
 
             LOOP
