@@ -27,6 +27,13 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     private readonly bool projectAhead;
     private readonly Task loop;
 
+    /// <summary>
+    /// The writer's own connection, kept between commits and used by the loop alone: every commit then runs on the
+    /// same warm server process, without the pool's reset statements. Dropped after any failure and opened again
+    /// for the next commit.
+    /// </summary>
+    private NpgsqlConnection? connection;
+
     public AppendWriter(
         NpgsqlDataSource dataSource,
         EventStoreOptions options,
@@ -58,6 +65,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
+        await DropConnectionAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -170,17 +178,31 @@ internal sealed partial class AppendWriter : IAsyncDisposable
 
     private async Task<Outcome[]> ExecuteAsync(List<PendingAppend> batch)
     {
-        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        Outcome[] outcomes;
-        if (inlineProjections.Count == 0)
+        if (connection is not { FullState: System.Data.ConnectionState.Open })
         {
-            // One statement, committed on its own: one round trip.
-            outcomes = await CallAppendFunctionAsync(connection, batch, projected: null).ConfigureAwait(false);
+            await DropConnectionAsync().ConfigureAwait(false);
+            connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         }
-        else
+
+        Outcome[] outcomes;
+        try
         {
-            outcomes = (projectAhead && batch.TrueForAll(a => !a.Expected.IsAny) ? await TryInOneTripAsync(connection, batch).ConfigureAwait(false) : null)
-                ?? await InTwoTripsAsync(connection, batch).ConfigureAwait(false);
+            if (inlineProjections.Count == 0)
+            {
+                // One statement, committed on its own: one round trip.
+                outcomes = await CallAppendFunctionAsync(connection, batch, projected: null).ConfigureAwait(false);
+            }
+            else
+            {
+                outcomes = (projectAhead && batch.TrueForAll(a => !a.Expected.IsAny) ? await TryInOneTripAsync(connection, batch).ConfigureAwait(false) : null)
+                    ?? await InTwoTripsAsync(connection, batch).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // Whatever state the failure left the connection in, the next commit starts on a fresh one.
+            await DropConnectionAsync().ConfigureAwait(false);
+            throw;
         }
 
         long last = 0;
@@ -245,6 +267,25 @@ internal sealed partial class AppendWriter : IAsyncDisposable
             await RollBackQuietlyAsync(connection).ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or SocketException)
+        {
+            // A broken connection is discarded by the pool either way.
+        }
+
+        connection = null;
     }
 
     private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)

@@ -170,7 +170,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 -- The other streams the decision read must still be where it read them.
                 SELECT u.o, coalesce(rs.version, 0) INTO r, rv
                   FROM unnest(p_read_ids, p_read_versions) WITH ORDINALITY AS u(x, v, o)
-                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x) rs ON true
+                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x LIMIT 1) rs ON true
                  WHERE coalesce(rs.version, 0) <> u.v
                  ORDER BY u.o
                  LIMIT 1;
@@ -249,7 +249,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 -- Versions of the streams read (those appended to in this batch are followed in the decisions below).
                 SELECT array_agg(coalesce(rs.version, 0) ORDER BY u.o) INTO read_db
                   FROM unnest(p_read_ids) WITH ORDINALITY AS u(x, o)
-                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x) rs ON true;
+                  LEFT JOIN LATERAL (SELECT version FROM {{s}}.streams WHERE id = u.x LIMIT 1) rs ON true;
             END IF;
 
             IF n > 1 AND m = n AND true = ALL (known) AND 0 <> ALL (p_counts) AND (nr = 0 OR NOT (p_read_ids && p_stream_ids)) THEN
@@ -269,9 +269,11 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                               FROM unnest(p_stream_ids, vers, p_counts) WITH ORDINALITY AS u(x, v, c, o)) a
                       JOIN unnest(p_event_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(id, t, d, md, ord)
                         ON e.ord > a.off AND e.ord <= a.off + a.c;
+                    -- "id = ANY" lets the planner find the rows by key even when it would rather scan a small table
+                    -- whole: under load these rows are updated all the time, and a scan visits every dead version.
                     UPDATE {{s}}.streams t SET version = u.v + u.c, updated_at = now()
                       FROM unnest(p_stream_ids, vers, p_counts) AS u(x, v, c)
-                     WHERE t.id = u.x;
+                     WHERE t.id = ANY (p_stream_ids) AND t.id = u.x;
                     RETURN QUERY SELECT 0, a.v + a.c, seqs[a.off + 1], seqs[a.off + a.c], now()
                       FROM (SELECT u.v, u.c, (sum(u.c) OVER (ORDER BY u.o) - u.c)::int AS off, u.o
                               FROM unnest(vers, p_counts) WITH ORDINALITY AS u(v, c, o)) a
@@ -406,7 +408,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 IF NOT (true = ALL (created)) THEN
                     UPDATE {{s}}.streams t SET version = u.v, updated_at = now()
                       FROM unnest(ids, vers, created) AS u(x, v, cr)
-                     WHERE NOT u.cr AND t.id = u.x AND t.version <> u.v;
+                     WHERE t.id = ANY (ids) AND NOT u.cr AND t.id = u.x AND t.version <> u.v;
                 END IF;
             END IF;
             IF refused THEN

@@ -85,7 +85,7 @@ internal sealed class GoalsProjection : IProjection
 
         if (versions.Count > 0)
         {
-            context.Enqueue("UPDATE rm.goals g SET version = v.version FROM unnest($1::uuid[], $2::bigint[]) AS v(goal_id, version) WHERE g.goal_id = v.goal_id")
+            context.Enqueue("UPDATE rm.goals g SET version = v.version FROM unnest($1::uuid[], $2::bigint[]) AS v(goal_id, version) WHERE g.goal_id = ANY ($1) AND g.goal_id = v.goal_id")
                 .With(versions.Keys.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)
                 .With(versions.Values.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
         }
