@@ -17,6 +17,9 @@ namespace Accountability.EventStore.Appending;
 /// </summary>
 internal sealed partial class AppendWriter : IAsyncDisposable
 {
+    /// <summary>How long the writer keeps its connection with no append to write.</summary>
+    private static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(30);
+
     private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource dataSource;
     private readonly EventStoreOptions options;
@@ -28,11 +31,15 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     private readonly Task loop;
 
     /// <summary>
-    /// The writer's own connection, kept between commits and used by the loop alone: every commit then runs on the
-    /// same warm server process, without the pool's reset statements. Dropped after any failure and opened again
-    /// for the next commit.
+    /// The writer's connection, kept from one commit to the next and used by the loop alone: under load every
+    /// commit then runs on the same warm server process, without the pool's reset statements. It goes back to the
+    /// pool after <see cref="IdleRelease"/> without appends (so an idle writer does not sit on a connection that a
+    /// network device or the server may have closed meanwhile), and is dropped after any failure.
     /// </summary>
     private NpgsqlConnection? connection;
+
+    /// <summary>Cancels the wait for appends once the writer has been idle for <see cref="IdleRelease"/>.</summary>
+    private CancellationTokenSource idle = new();
 
     public AppendWriter(
         NpgsqlDataSource dataSource,
@@ -65,13 +72,14 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
-        await DropConnectionAsync().ConfigureAwait(false);
+        await ReleaseConnectionAsync().ConfigureAwait(false);
+        idle.Dispose();
     }
 
     private async Task RunAsync()
     {
         var batch = new List<PendingAppend>(options.MaxAppendsPerBatch);
-        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await WaitForAppendsAsync().ConfigureAwait(false))
         {
             batch.Clear();
             while (batch.Count < options.MaxAppendsPerBatch && queue.Reader.TryRead(out var append))
@@ -95,6 +103,35 @@ internal sealed partial class AppendWriter : IAsyncDisposable
                 // the other half's commit.
                 await Task.Yield();
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next append. A writer that has had nothing to do for <see cref="IdleRelease"/> gives its
+    /// connection back to the pool, whose own idle pruning and health checks then apply to it.
+    /// </summary>
+    private async ValueTask<bool> WaitForAppendsAsync()
+    {
+        if (connection is null || queue.Reader.TryPeek(out _))
+        {
+            return await queue.Reader.WaitToReadAsync().ConfigureAwait(false);
+        }
+
+        idle.CancelAfter(IdleRelease);
+        try
+        {
+            return await queue.Reader.WaitToReadAsync(idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        {
+            idle.Dispose();
+            idle = new CancellationTokenSource();
+            await ReleaseConnectionAsync().ConfigureAwait(false);
+            return await queue.Reader.WaitToReadAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            idle.TryReset();
         }
     }
 
@@ -180,7 +217,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     {
         if (connection is not { FullState: System.Data.ConnectionState.Open })
         {
-            await DropConnectionAsync().ConfigureAwait(false);
+            await ReleaseConnectionAsync().ConfigureAwait(false);
             connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         }
 
@@ -201,7 +238,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         catch
         {
             // Whatever state the failure left the connection in, the next commit starts on a fresh one.
-            await DropConnectionAsync().ConfigureAwait(false);
+            await ReleaseConnectionAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -269,7 +306,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         }
     }
 
-    private async Task DropConnectionAsync()
+    private async Task ReleaseConnectionAsync()
     {
         if (connection is null)
         {
