@@ -38,9 +38,6 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     /// </summary>
     private NpgsqlConnection? connection;
 
-    /// <summary>Cancels the wait for appends once the writer has been idle for <see cref="IdleRelease"/>.</summary>
-    private CancellationTokenSource idle = new();
-
     public AppendWriter(
         NpgsqlDataSource dataSource,
         EventStoreOptions options,
@@ -73,7 +70,6 @@ internal sealed partial class AppendWriter : IAsyncDisposable
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
         await ReleaseConnectionAsync().ConfigureAwait(false);
-        idle.Dispose();
     }
 
     private async Task RunAsync()
@@ -112,27 +108,20 @@ internal sealed partial class AppendWriter : IAsyncDisposable
     /// </summary>
     private async ValueTask<bool> WaitForAppendsAsync()
     {
-        if (connection is null || queue.Reader.TryPeek(out _))
+        if (connection is not null && !queue.Reader.TryPeek(out _))
         {
-            return await queue.Reader.WaitToReadAsync().ConfigureAwait(false);
+            using var idle = new CancellationTokenSource(IdleRelease);
+            try
+            {
+                return await queue.Reader.WaitToReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+                await ReleaseConnectionAsync().ConfigureAwait(false);
+            }
         }
 
-        idle.CancelAfter(IdleRelease);
-        try
-        {
-            return await queue.Reader.WaitToReadAsync(idle.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested)
-        {
-            idle.Dispose();
-            idle = new CancellationTokenSource();
-            await ReleaseConnectionAsync().ConfigureAwait(false);
-            return await queue.Reader.WaitToReadAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            idle.TryReset();
-        }
+        return await queue.Reader.WaitToReadAsync().ConfigureAwait(false);
     }
 
     private async Task WriteAsync(List<PendingAppend> batch)

@@ -67,7 +67,7 @@ internal sealed class EventLogTail(NpgsqlDataSource dataSource, EventReader read
                         return new EventPage(found, position, IsFull: false);
                     }
 
-                    atEnd = position == to || events.Count == 0;
+                    atEnd = AtEnd(position);
                 }
 
                 connection ??= own = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal sealed class EventLogTail(NpgsqlDataSource dataSource, EventReader read
                 bool extended;
                 lock (gate)
                 {
-                    extended = position == to || events.Count == 0;
+                    extended = AtEnd(position);
                     if (extended)
                     {
                         if (events.Count == 0)
@@ -148,6 +148,9 @@ internal sealed class EventLogTail(NpgsqlDataSource dataSource, EventReader read
 
         return false;
     }
+
+    /// <summary>Whether a page read from <paramref name="position"/> would extend the tail (it ends there, or holds nothing). Under the gate.</summary>
+    private bool AtEnd(long position) => position == to || events.Count == 0;
 
     private int FirstAfter(long sequence)
     {

@@ -260,9 +260,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
                 IF (nr = 0 OR read_db = p_read_versions)
                    AND NOT EXISTS (SELECT 1 FROM unnest(p_expected, vers) AS u(e, v) WHERE u.e >= 0 AND u.e <> u.v) THEN
                     ok_events := coalesce(array_length(p_event_ids, 1), 0);
-                    PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
-                    SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, ok_events)) g;
-                    PERFORM pg_notify('{{NotifyChannel}}', seqs[ok_events]::text);
+                    {{DrawSequenceNumbers}}
                     INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
                     SELECT seqs[e.ord], a.x, a.v + e.ord - a.off, e.id, e.t, e.d, e.md
                       FROM (SELECT u.x, u.v, u.c, (sum(u.c) OVER (ORDER BY u.o) - u.c)::int AS off
@@ -377,15 +375,7 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
 
             IF ok_events > 0 THEN
                 -- 4. Only now take the append lock and draw sequence numbers, contiguous and in order.
-                PERFORM pg_advisory_xact_lock({{LockClass}}, {{AppendLock}});
-                IF ok_events = 1 THEN
-                    seqs := ARRAY[nextval('{{s}}.events_seq')];
-                ELSE
-                    SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{{s}}.events_seq') AS v FROM generate_series(1, ok_events)) g;
-                END IF;
-                -- Wakes listeners in every process when (and only if) this transaction commits. The append lock
-                -- already orders these commits, so the notify queue's lock costs no extra waiting.
-                PERFORM pg_notify('{{NotifyChannel}}', seqs[ok_events]::text);
+                {{DrawSequenceNumbers}}
                 IF n = 1 AND ok_events = 1 THEN
                     INSERT INTO {{s}}.events (seq, stream_id, version, event_id, type, data, metadata)
                     VALUES (seqs[1], p_stream_ids[1], nv[1], p_event_ids[1], p_types[1], p_data[1], p_metadata[1]);
@@ -419,6 +409,22 @@ internal sealed class EventStoreSchema(EventStoreOptions options)
             RETURN QUERY SELECT st[x], nv[x], fs[x], ls[x], now() FROM generate_series(1, n) AS x;
         END
         $fn$
+        """;
+
+    /// <summary>
+    /// The append function's step from deciding to writing, in one place because the log's safety rests on it (ADR 2):
+    /// take the append lock, draw <c>ok_events</c> sequence numbers into <c>seqs</c>, contiguous and in order, and
+    /// queue the NOTIFY that wakes listeners in every process when (and only if) the transaction commits. The append
+    /// lock already orders these commits, so the notify queue's lock costs no extra waiting.
+    /// </summary>
+    private string DrawSequenceNumbers => $"""
+        PERFORM pg_advisory_xact_lock({LockClass}, {AppendLock});
+                        IF ok_events = 1 THEN
+                            seqs := ARRAY[nextval('{s}.events_seq')];
+                        ELSE
+                            SELECT array_agg(v) INTO seqs FROM (SELECT nextval('{s}.events_seq') AS v FROM generate_series(1, ok_events)) g;
+                        END IF;
+                        PERFORM pg_notify('{NotifyChannel}', seqs[ok_events]::text);
         """;
 
     private static int StableHash(string text)
